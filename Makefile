@@ -1,0 +1,46 @@
+# debt_followup: `make demo` serves the demo, `make test` runs the tests.
+# Settings: ODOO_SRC (Odoo 19.0 source; cloned from ODOO_REPO when empty),
+# DEBT_CACHE (venv, PostgreSQL cluster, databases), PGPORT, HTTP_PORT.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+ENV := dev/env.sh
+DEMO_DB ?= debt_followup_demo
+TEST_DB ?= debt_followup_test
+HTTP_PORT ?= 8069
+LANGS := it_IT,pt_PT,pt_BR
+PYTEST_ARGS ?=
+
+.PHONY: setup demo demo-db test lint bench stop i18n
+
+setup:
+	@$(ENV) setup
+
+demo-db: setup
+	@if ! $(ENV) db-exists $(DEMO_DB); then \
+	    $(ENV) fresh-db $(DEMO_DB) --with-demo; \
+	    $(ENV) odoo -d $(DEMO_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn; \
+	fi
+
+demo: demo-db
+	@echo "==> Odoo on http://localhost:$(HTTP_PORT)  (database $(DEMO_DB); log in as admin / admin; Ctrl-C stops)"
+	@$(ENV) odoo -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --http-port=$(HTTP_PORT) --log-level=warn
+
+test: setup
+	@$(ENV) fresh-db $(TEST_DB)
+	@$(ENV) odoo -d $(TEST_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn
+	@$$($(ENV) bin)/pytest -p no:cacheprovider --odoo-database=$(TEST_DB) --odoo-config=$$($(ENV) conf) \
+	    --odoo-http tests $(PYTEST_ARGS)
+
+lint: setup
+	@$$($(ENV) bin)/ruff check .
+	@$$($(ENV) bin)/ruff format --check .
+	@$$($(ENV) bin)/pylint --rcfile=.pylintrc debt_followup
+
+bench: setup
+	@$(ENV) python dev/bench.py $(BENCH_ARGS)
+
+i18n: setup
+	@$(ENV) python dev/i18n.py export $(TEST_DB) || true
+
+stop:
+	@$(ENV) stop

@@ -1,0 +1,9 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import res_company
+from . import res_config_settings
+from . import debt_followup_level
+from . import debt_followup_promise
+from . import debt_followup_promise_line
+from . import debt_followup_call
+from . import res_partner
+from . import account_move

@@ -1,0 +1,63 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    debt_followup_level_id = fields.Many2one(
+        "debt.followup.level",
+        string="Follow-up Level",
+        copy=False,
+        index="btree_not_null",
+        help="Last follow-up step that included this invoice.",
+    )
+    debt_last_action_date = fields.Date(string="Last Follow-up Action", copy=False)
+    debt_days_overdue = fields.Integer(string="Days Overdue", compute="_compute_debt_days_overdue")
+    debt_promise_id = fields.Many2one(
+        "debt.followup.promise",
+        string="Promise to Pay",
+        compute="_compute_debt_promise_id",
+        search="_search_debt_promise_id",
+    )
+    debt_dispute_reason = fields.Char(
+        string="Dispute Reason",
+        copy=False,
+        help="Why the customer disputes this invoice; the invoice is left out of follow-up.",
+    )
+
+    @api.depends("line_ids.date_maturity", "line_ids.amount_residual", "state")
+    def _compute_debt_days_overdue(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            maturities = [
+                line.date_maturity
+                for line in move.line_ids
+                if line.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+                and line.date_maturity
+                and line.date_maturity < today
+            ]
+            move.debt_days_overdue = (
+                (today - min(maturities)).days if move.state == "posted" and maturities else 0
+            )
+
+    def _compute_debt_promise_id(self):
+        promises = self.env["debt.followup.promise"].search(
+            [("state", "=", "open"), ("move_ids", "in", self.ids)], order="id"
+        )
+        by_move = {}
+        for promise in promises:
+            for move in promise.move_ids:
+                by_move.setdefault(move.id, promise)
+        for move in self:
+            move.debt_promise_id = by_move.get(move.id, False)
+
+    def _search_debt_promise_id(self, operator, value):
+        if operator not in ("in", "not in", "any"):
+            return NotImplemented
+        promises = self.env["debt.followup.promise"].search(
+            [("state", "=", "open"), ("id", operator, value)]
+        )
+        return [("id", "in", promises.move_ids.ids)]

@@ -1,0 +1,65 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+CALL_OUTCOMES = [
+    ("reached", "Reached, no promise"),
+    ("promise", "Promise to pay"),
+    ("callback", "Call back later"),
+    ("no_answer", "No answer"),
+    ("busy", "Busy"),
+    ("third_party", "Someone else answered"),
+    ("wrong_number", "Wrong number"),
+    ("dispute", "Disputes the debt"),
+    ("paid_claimed", "Says it has paid"),
+    ("refused", "Refuses to pay"),
+]
+# Outcomes where the debtor was not reached: they count as failed attempts.
+FAILED_OUTCOMES = ("no_answer", "busy")
+
+
+class DebtFollowupCall(models.Model):
+    _name = "debt.followup.call"
+    _description = "Collection Call"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        domain=[("parent_id", "=", False)],
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "debt_followup_call_move_rel",
+        "call_id",
+        "move_id",
+        string="Invoices",
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Collector", required=True, default=lambda self: self.env.user
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    phone = fields.Char(help="Number called, in E.164 form.")
+    outcome = fields.Selection(CALL_OUTCOMES, required=True)
+    duration = fields.Float(string="Duration (minutes)")
+    note = fields.Text()
+    promise_id = fields.Many2one("debt.followup.promise", index="btree_not_null")
+    callback_date = fields.Datetime(string="Call Back On")
+    level_id = fields.Many2one("debt.followup.level", string="Follow-up Level")
+    outside_window = fields.Boolean(
+        string="Outside Calling Window",
+        readonly=True,
+        help="The call was logged at a time when the debtor may not be called.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+
+    _duration_positive = models.Constraint(
+        "CHECK(duration >= 0)", "A call cannot last a negative time."
+    )

@@ -1,0 +1,21 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    debt_followup_interval = fields.Integer(
+        related="company_id.debt_followup_interval", readonly=False
+    )
+    debt_min_amount = fields.Monetary(
+        related="company_id.debt_min_amount",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    debt_max_call_attempts = fields.Integer(
+        related="company_id.debt_max_call_attempts", readonly=False
+    )
+    debt_promise_grace_days = fields.Integer(
+        related="company_id.debt_promise_grace_days", readonly=False
+    )
