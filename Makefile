@@ -8,7 +8,7 @@ DEMO_DB ?= debt_followup_demo
 TEST_DB ?= debt_followup_test
 HTTP_PORT ?= 8069
 LANGS := it_IT,pt_PT,pt_BR
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= tests
 
 .PHONY: setup demo demo-db test lint bench stop i18n
 
@@ -29,7 +29,7 @@ test: setup
 	@$(ENV) fresh-db $(TEST_DB)
 	@$(ENV) odoo -d $(TEST_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn
 	@$$($(ENV) bin)/pytest -p no:cacheprovider --odoo-database=$(TEST_DB) --odoo-config=$$($(ENV) conf) \
-	    --odoo-http tests $(PYTEST_ARGS)
+	    --odoo-http $(PYTEST_ARGS)
 
 lint: setup
 	@$$($(ENV) bin)/ruff check .
