@@ -100,12 +100,15 @@ def bench_conf(with_oca):
     benchmark databases, never written into the shared file."""
     parser = configparser.ConfigParser()
     parser.read(shared_conf())
+    if not parser.has_section("options"):
+        subprocess.run([str(REPO / "dev/env.sh"), "setup"], check=True)
+        parser.read(shared_conf())
+    paths = [str(odoo_src() / "addons"), str(REPO)]
     if with_oca:
-        paths = parser["options"]["addons_path"].split(",")
-        if str(OCA_ADDONS) not in paths:
-            paths.append(str(OCA_ADDONS))
-        parser["options"]["addons_path"] = ",".join(paths)
-    conf = CACHE / "conf" / f"bench-{'oca' if with_oca else 'plain'}.conf"
+        paths.append(str(OCA_ADDONS))
+    parser["options"]["addons_path"] = ",".join(paths)
+    tag = hashlib.sha1(str(REPO).encode()).hexdigest()[:8]
+    conf = CACHE / "conf" / f"bench-{tag}-{'oca' if with_oca else 'plain'}.conf"
     conf.parent.mkdir(parents=True, exist_ok=True)
     with conf.open("w") as handle:
         parser.write(handle)
@@ -460,38 +463,46 @@ class Cloner:
         for move in bundle["account_move"]:
             prefix, number, name = self._new_name(move, delta)
             names[move["name"]] = (name, prefix, number)
+        copy = {
+            "remap": remap,
+            "names": names,
+            "partner": (partner_from, partner_to),
+            "delta": delta,
+        }
         for table in CLONED_TABLES:
-            fks = self.fks[table]
             buffer = self.buffers[table]
             for row in bundle[table]:
-                values = []
-                for column, data_type in self.columns[table]:
-                    value = row[column]
-                    target = fks.get(column)
-                    if column == "id":
-                        value = remap[table][value]
-                    elif value is not None and target in remap:
-                        value = remap[target].get(value, value)
-                    elif target == "res_partner" and value == partner_from:
-                        value = partner_to
-                    elif value is not None and data_type == "date":
-                        value += delta
-                    elif column == "matching_number" and value:
-                        if value.startswith("P"):
-                            value = f"P{remap['account_partial_reconcile'][int(value[1:])]}"
-                        else:
-                            value = str(remap["account_full_reconcile"][int(value)])
-                    elif table == "account_move" and column in (
-                        "sequence_prefix",
-                        "sequence_number",
-                    ):
-                        value = names[row["name"]][1 if column == "sequence_prefix" else 2]
-                    elif isinstance(value, str):
-                        for old, (new, _prefix, _number) in names.items():
-                            if old in value:
-                                value = value.replace(old, new)
-                    values.append(_copy_value(value))
+                values = (
+                    _copy_value(self._value(copy, table, column, data_type, row))
+                    for column, data_type in self.columns[table]
+                )
                 buffer.write("\t".join(values) + "\n")
+
+    def _value(self, copy, table, column, data_type, row):
+        """The value of ``column`` in the copy of ``row``."""
+        value = row[column]
+        remap = copy["remap"]
+        target = self.fks[table].get(column)
+        if column == "id":
+            value = remap[table][value]
+        elif value is not None and target in remap:
+            value = remap[target].get(value, value)
+        elif target == "res_partner" and value == copy["partner"][0]:
+            value = copy["partner"][1]
+        elif value is not None and data_type == "date":
+            value += copy["delta"]
+        elif column == "matching_number" and value:
+            value = (
+                f"P{remap['account_partial_reconcile'][int(value[1:])]}"
+                if value.startswith("P")
+                else str(remap["account_full_reconcile"][int(value)])
+            )
+        elif table == "account_move" and column in ("sequence_prefix", "sequence_number"):
+            value = copy["names"][row["name"]][1 if column == "sequence_prefix" else 2]
+        elif isinstance(value, str):
+            for old, (new, _prefix, _number) in copy["names"].items():
+                value = value.replace(old, new)
+        return value
 
     def flush(self):
         for table in CLONED_TABLES:
@@ -593,24 +604,14 @@ def _make_templates(env, company, partner, today):
     return templates
 
 
-def gen_generate(env, params):
-    """Customers, templates, then the copies (see the module docstring)."""
-
-    cr = env.cr
-    rng = random.Random(params["seed"])
-    timings = {}
-    company = bench_company(env)
-    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
-    today = fields.Date.context_today(env.user)
+def _create_customers(env, count):
+    """Customers in Italy, Portugal and Brazil, through the ORM, 2,000 a batch."""
     countries = [env.ref("base.it"), env.ref("base.pt"), env.ref("base.br")]
     phones = {"IT": "+39 06 %07d", "PT": "+351 21 %07d", "BR": "+55 11 9%08d"}
-
-    started = time.perf_counter()
-    customers = params["customers"]
     partner_ids = []
-    for start in range(0, customers, 2000):
+    for start in range(0, count, 2000):
         vals = []
-        for i in range(start, min(customers, start + 2000)):
+        for i in range(start, min(count, start + 2000)):
             country = countries[i % 3]
             vals.append(
                 {
@@ -624,37 +625,38 @@ def gen_generate(env, params):
                 }
             )
         partner_ids += env["res.partner"].create(vals).ids
-        cr.commit()
-    timings["customers_s"] = round(time.perf_counter() - started, 1)
+        env.cr.commit()
+    return partner_ids
 
-    started = time.perf_counter()
-    template_partner = env["res.partner"].browse(partner_ids[0])
-    templates = _make_templates(env, company, template_partner, today)
-    cr.commit()
-    timings["templates_s"] = round(time.perf_counter() - started, 1)
-    template_count = sum(len(v) for v in templates.values())
 
-    started = time.perf_counter()
+def _plan_copy(rng, today, overdue_share):
+    """(term, state, first due date) of one invoice: ``overdue_share`` overdue
+    by 1-180 days (a quarter of them partly paid), 20% not due yet, the rest
+    paid; 15% on the 3-installment term."""
+    term_kind = "installments" if rng.random() < 0.15 else "simple"
+    draw = rng.random()
+    if draw < overdue_share:
+        kind = "partial" if rng.random() < 0.25 else "open"
+        first_due = today - timedelta(days=rng.randint(1, 180))
+    elif draw < overdue_share + min(0.2, 1 - overdue_share):
+        kind = "open"
+        first_due = today + timedelta(days=rng.randint(0, 29))
+    else:
+        kind = "paid"
+        first_due = today - timedelta(days=rng.randint(0, 330))
+    return term_kind, kind, first_due
+
+
+def _copy_invoices(env, rng, templates, template_partner, *, partner_ids, copies, params):
+    cr = env.cr
+    today = fields.Date.context_today(env.user)
     cloner = Cloner(cr)
     bundles = {}
-    overdue_share = params["overdue_share"]
-    not_due_share = min(0.2, 1 - overdue_share)
-    copies = max(params["invoices"] - template_count, 0)
     batch = 5000
     for start in range(0, copies, batch):
         plan = []
         for _i in range(start, min(copies, start + batch)):
-            term_kind = "installments" if rng.random() < 0.15 else "simple"
-            draw = rng.random()
-            if draw < overdue_share:
-                kind = "partial" if rng.random() < 0.25 else "open"
-                first_due = today - timedelta(days=rng.randint(1, 180))
-            elif draw < overdue_share + not_due_share:
-                kind = "open"
-                first_due = today + timedelta(days=rng.randint(0, 29))
-            else:
-                kind = "paid"
-                first_due = today - timedelta(days=rng.randint(0, 330))
+            term_kind, kind, first_due = _plan_copy(rng, today, params["overdue_share"])
             invoice_id, template_due = rng.choice(templates[(term_kind, kind)])
             if invoice_id not in bundles:
                 bundles[invoice_id] = cloner.load_bundle(invoice_id)
@@ -669,18 +671,42 @@ def gen_generate(env, params):
         cloner.flush()
         cr.commit()
         print(f"generated {start + len(plan)}/{copies} invoices", file=sys.stderr, flush=True)
+
+
+def gen_generate(env, params):
+    """Customers, templates, then the copies (see the module docstring)."""
+    rng = random.Random(params["seed"])
+    timings = {}
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
+    today = fields.Date.context_today(env.user)
+
+    started = time.perf_counter()
+    partner_ids = _create_customers(env, params["customers"])
+    timings["customers_s"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    template_partner = env["res.partner"].browse(partner_ids[0])
+    templates = _make_templates(env, bench_company(env), template_partner, today)
+    env.cr.commit()
+    timings["templates_s"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    copies = max(params["invoices"] - sum(len(v) for v in templates.values()), 0)
+    _copy_invoices(
+        env, rng, templates, template_partner, partner_ids=partner_ids, copies=copies, params=params
+    )
     timings["copies_s"] = round(time.perf_counter() - started, 1)
 
     started = time.perf_counter()
-    cr.execute("ANALYZE")
+    env.cr.execute("ANALYZE")
     timings["analyze_s"] = round(time.perf_counter() - started, 1)
-    info = dict(
-        customers=params["customers"],
-        invoices=params["invoices"],
-        overdue_share=overdue_share,
-        date=str(today),
-        timings=timings,
-    )
+    info = {
+        "customers": params["customers"],
+        "invoices": params["invoices"],
+        "overdue_share": params["overdue_share"],
+        "date": str(today),
+        "timings": timings,
+    }
     env["ir.config_parameter"].set_param(PARAM, json.dumps(info))
     return {"timings": timings}
 
@@ -706,23 +732,26 @@ STATUS_FIELDS = [
 
 
 def step_status(env, params):
+    """Read the status fields of all customers in one ``read`` (what an export or
+    a report over every customer does), cold cache each time; and of the first
+    1,000, one prefetch batch of the ORM (``PREFETCH_MAX``)."""
     partners = bench_customers(env)
     fields_ = [f for f in STATUS_FIELDS if f in partners._fields]
     env = env(context=dict(env.context, allowed_company_ids=[bench_company(env).id]))
-    samples = []
-    for _run in range(params["runs"]):
-        env.invalidate_all()
-        records = env["res.partner"].browse(partners.ids)
-        with Meter() as meter:
-            values = records.read(fields_)
-        samples.append((meter.seconds, meter.queries))
-    overdue = sum(1 for v in values if v["debt_overdue_amount"] > 0)
-    return {
-        "samples": samples,
-        "partners": len(partners),
-        "overdue_partners": overdue,
-        "fields": fields_,
-    }
+    result = {"partners": len(partners), "fields": fields_}
+    for key, ids in (("samples", partners.ids), ("samples_1000", partners.ids[:1000])):
+        result[key] = []
+        for _run in range(params["runs"]):
+            env.invalidate_all()
+            # a request starts with its user and company loaded: not counted
+            env.company.currency_id.mapped("rounding")
+            records = env["res.partner"].browse(ids)
+            with Meter() as meter:
+                values = records.read(fields_)
+            result[key].append((meter.seconds, meter.queries))
+        if key == "samples":
+            result["overdue_partners"] = sum(1 for v in values if v["debt_overdue_amount"] > 0)
+    return result
 
 
 def _footprint(env):
@@ -930,102 +959,118 @@ STEPS = {
 # --------------------------------------------------------------------------
 
 
-def _median(samples, index):
-    return statistics.median(s[index] for s in samples)
+def _row(key, label, measures=None, note=""):
+    """One line of the table; ``measures`` is (seconds, queries, peak RSS MiB)."""
+    seconds, queries, rss = measures or (None, None, None)
+    target = TARGETS.get(key)
+    met = None
+    if target and seconds is not None:
+        met = seconds <= target[0] and (target[1] is None or queries <= target[1])
+        met = met and rss <= RSS_TARGET_MIB
+    return {
+        "key": key,
+        "measure": label,
+        "seconds": seconds,
+        "queries": queries,
+        "peak_rss_mib": rss,
+        "note": note,
+        "target_met": met,
+    }
+
+
+def _medians(samples):
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+
+def _light_row(key, label, result, runs, note):
+    if "missing" in result:
+        return _row(key, label, note=result["missing"])
+    label = f"{label} (median of {runs})"
+    return _row(key, label, (*_medians(result["samples"]), result["peak_rss_mib"]), note(result))
+
+
+def _heavy_rows(key, label, results, field, note):
+    """Rows of a step run once per fresh copy (the daily run twice a run)."""
+    if not results or "missing" in results[0]:
+        return [_row(key, label, note=results[0]["missing"])] if results else []
+    rows = []
+    for name, rss_key in field:
+        samples = [r[name] for r in results]
+        suffix = f" (median of {len(results)})" if len(results) > 1 else ""
+        rss = results[-1][rss_key]
+        rows.append(
+            _row(
+                f"{key}_{name}" if len(field) > 1 else key,
+                f"{label}{', ' + name + ' of the day' if len(field) > 1 else ''}{suffix}",
+                (*_medians(samples), rss),
+                note(results[-1], name),
+            )
+        )
+    return rows
+
+
+def _created(result, name):
+    created = result[f"created_{name}"]
+    return ", ".join(f"{k} +{v}" for k, v in created.items() if v) or "created nothing"
 
 
 def summarize(results, runs):
-    """Rows of the table: (measure, wall s, queries, peak RSS MiB, note, target met)."""
+    """Rows of the table, and the ratio OCA run / our first daily run."""
     rows = []
-
-    def row(key, label, seconds, queries, rss, note):
-        target = TARGETS.get(key)
-        ok = None
-        if target and seconds is not None:
-            ok = seconds <= target[0] and (target[1] is None or queries <= target[1])
-            ok = ok and (rss is None or rss <= RSS_TARGET_MIB)
+    if "status" in results:
         rows.append(
-            {
-                "key": key,
-                "measure": label,
-                "seconds": seconds,
-                "queries": queries,
-                "peak_rss_mib": rss,
-                "note": note,
-                "target_met": ok,
-            }
-        )
-
-    status = results.get("status")
-    if status:
-        row(
-            "status",
-            f"payment status, {status['partners']} partners (median of {runs})",
-            _median(status["samples"], 0),
-            _median(status["samples"], 1),
-            status["peak_rss_mib"],
-            f"{status['overdue_partners']} overdue",
-        )
-    daily = results.get("daily") or []
-    for label, key in (("first", "daily_first"), ("second", "daily_second")):
-        done = [d for d in daily if "missing" not in d]
-        if done:
-            created = done[-1][f"created_{label}"]
-            note = ", ".join(f"{k} +{v}" for k, v in created.items() if v) or "created nothing"
-            rss = done[-1]["peak_rss_first_mib"] if label == "first" else done[-1]["peak_rss_mib"]
-            row(
-                key,
-                f"daily run, {label} of the day (median of {len(done)})",
-                statistics.median(d[label][0] for d in done),
-                statistics.median(d[label][1] for d in done),
-                rss,
-                note,
+            _light_row(
+                "status",
+                f"payment status, {results['status'].get('partners')} partners",
+                results["status"],
+                runs,
+                lambda r: f"{r['overdue_partners']} overdue",
             )
-        elif daily:
-            row(key, f"daily run, {label}", None, None, None, daily[0]["missing"])
-    worklist = results.get("worklist")
-    if worklist and "missing" not in worklist:
-        row(
-            "worklist",
-            f"worklist first page, {worklist['rows']} rows (median of {runs})",
-            _median(worklist["samples"], 0),
-            _median(worklist["samples"], 1),
-            worklist["peak_rss_mib"],
-            f"order {worklist['order']}; {worklist['length']} rows in all",
         )
-    elif worklist:
-        row("worklist", "worklist first page", None, None, None, worklist["missing"])
-    promise = results.get("promise") or []
-    done = [p for p in promise if "missing" not in p]
-    if done:
-        row(
-            "promise",
-            f"promise check, {done[-1]['open_before']} open promises",
-            statistics.median(p["run"][0] for p in done),
-            statistics.median(p["run"][1] for p in done),
-            done[-1]["peak_rss_mib"],
-            json.dumps(done[-1]["states_after"]),
+    if "samples_1000" in results.get("status", {}):
+        status = results["status"]
+        rows.append(
+            _row(
+                "status_1000",
+                f"payment status, 1000 partners (median of {runs})",
+                (*_medians(status["samples_1000"]), status["peak_rss_mib"]),
+                "one ORM prefetch batch",
+            )
         )
-    elif promise:
-        row("promise", "promise check", None, None, None, promise[0]["missing"])
-    oca = results.get("oca") or []
-    done = [o for o in oca if "missing" not in o]
-    if done:
-        row(
-            "oca",
-            "OCA account_credit_control run (credit lines)",
-            statistics.median(o["run"][0] for o in done),
-            statistics.median(o["run"][1] for o in done),
-            done[-1]["peak_rss_mib"],
-            f"{done[-1]['credit_lines']} lines, {done[-1]['partners']} partners",
+    rows += _heavy_rows(
+        "daily",
+        "daily run",
+        results.get("daily"),
+        [("first", "peak_rss_first_mib"), ("second", "peak_rss_mib")],
+        _created,
+    )
+    if "worklist" in results:
+        rows.append(
+            _light_row(
+                "worklist",
+                "worklist first page (web_search_read, 80 rows)",
+                results["worklist"],
+                runs,
+                lambda r: f"order {r['order']}; {r['length']} rows in all",
+            )
         )
-    elif oca:
-        row("oca", "OCA credit control run", None, None, None, oca[0]["missing"])
-    first = next((r for r in rows if r["key"] == "daily_first" and r["seconds"]), None)
-    ours_oca = next((r for r in rows if r["key"] == "oca" and r["seconds"]), None)
-    ratio = None
-    if first and ours_oca:
-        ratio = ours_oca["seconds"] / first["seconds"]
+    rows += _heavy_rows(
+        "promise",
+        "promise check",
+        results.get("promise"),
+        [("run", "peak_rss_mib")],
+        lambda r, _n: f"{r['open_before']} open before; after: {json.dumps(r['states_after'])}",
+    )
+    rows += _heavy_rows(
+        "oca",
+        "OCA account_credit_control run",
+        results.get("oca"),
+        [("run", "peak_rss_mib")],
+        lambda r, _n: f"{r['credit_lines']} credit lines, {r['partners']} partners",
+    )
+    ours = next((r for r in rows if r["key"] == "daily_first" and r["seconds"]), None)
+    oca = next((r for r in rows if r["key"] == "oca" and r["seconds"]), None)
+    ratio = oca["seconds"] / ours["seconds"] if ours and oca else None
     return rows, ratio
 
 
@@ -1082,30 +1127,35 @@ def main():
         steps = [s for s in steps if s != "oca"]
     conf, options = bench_conf(args.oca)
     data_db, info = ensure_dataset(args, conf, options)
-    run_db = f"{data_db}_run"
     print(
         f"==> dataset {data_db}: {info['customers']} customers, {info['invoices']} invoices, "
         f"built {info['date']} in {sum(info['timings'].values()):.0f} s",
         flush=True,
     )
+    results = run_steps(args, steps, conf, options, data_db)
+    rows, ratio = summarize(results, args.runs)
+    print()
+    print_table(rows, ratio)
+    write_results(args, data_db, info, rows=rows, ratio=ratio, results=results)
+
+
+def run_steps(args, steps, conf, options, data_db):
+    """Each measure in its own process, on a fresh copy of the data where it
+    writes (the daily run commits)."""
+    run_db = f"{data_db}_run"
     results = {}
     light = {"runs": args.runs}
-
-    def fresh_copy():
-        copy_db(options, data_db, run_db)
-
-    if "status" in steps or "worklist" in steps:
-        fresh_copy()
-        if "status" in steps:
-            print("==> payment status", flush=True)
-            results["status"] = run_worker(conf, run_db, "status", light)
+    copy_db(options, data_db, run_db)
+    if "status" in steps:
+        print("==> payment status", flush=True)
+        results["status"] = run_worker(conf, run_db, "status", light)
     for step in ("daily", "promise", "oca"):
         if step not in steps:
             continue
         results[step] = []
         for _i in range(args.heavy_runs):
             print(f"==> {step}", flush=True)
-            fresh_copy()
+            copy_db(options, data_db, run_db)
             if step == "promise":
                 setup = run_worker(conf, run_db, "promise_setup", {"promises": args.promises})
                 if "missing" in setup:
@@ -1115,21 +1165,25 @@ def main():
             if "missing" in results[step][-1]:
                 break
             if step == "daily" and "worklist" in steps and "worklist" not in results:
-                print("==> worklist (after the first daily run)", flush=True)
+                # the worklist as the collectors find it in the morning
+                print("==> worklist", flush=True)
                 results["worklist"] = run_worker(conf, run_db, "worklist", light)
     if "worklist" in steps and "worklist" not in results:
         results["worklist"] = run_worker(conf, run_db, "worklist", light)
     if not args.keep:
         drop_db(options, run_db)
+    return results
 
-    rows, ratio = summarize(results, args.runs)
-    print()
-    print_table(rows, ratio)
+
+def write_results(args, data_db, info, *, rows, ratio, results):
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"{data_db}-{stamp}.json"
     head = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        check=False,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     payload = {
         "dataset": info | {"database": data_db},
