@@ -362,7 +362,15 @@ class ResPartner(models.Model):
         return self.env["mail.activity"].sudo().search(domain)
 
     @api.depends_context("company")
-    @api.depends("debt_no_contact", "debt_promise_ids.state", "debt_followup_level_id")
+    @api.depends(
+        "debt_no_contact",
+        "debt_promise_ids.state",
+        "debt_followup_level_id",
+        "debt_last_action_date",
+        "debt_escalate_date",
+        "debt_escalate_written_only",
+        "debt_paused_until",
+    )
     def _compute_debt_followup_status(self):
         """Status of every partner of the recordset at a constant number of queries:
         the grouped receivable query, the ladder, the minimum amount check (Odoo's
@@ -524,12 +532,14 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         horizon = self._debt_horizon(self._debt_ladder(), today)
         self.env["account.move.line"].flush_model()
+        self.env["account.account"].flush_model(["account_type"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT DISTINCT aml.partner_id
                   FROM account_move_line aml
-                 WHERE aml.account_type = 'asset_receivable'
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE acc.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
                    AND aml.reconciled IS NOT TRUE
                    AND aml.amount_residual > 0
