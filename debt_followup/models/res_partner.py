@@ -391,12 +391,14 @@ class ResPartner(models.Model):
         promised = {partner.id: amount for partner, amount in promises}
         due_activity = set(commercial._debt_open_activities(due_on=today).mapped("res_id"))
         min_amount = self.env.company.debt_min_amount
+        # Odoo's ``credit`` is for accountants; the status only compares it.
+        credit = {p.id: p.credit for p in commercial.sudo()}
         for partner in self:
             cpartner = partner.commercial_partner_id
             values = data.get(cpartner.id, {})
             partner.debt_open_promise_amount = promised.get(cpartner.id, 0.0)
             next_date = False
-            if values.get("unpaid") and cpartner.credit > min_amount:
+            if values.get("unpaid") and credit[cpartner.id] > min_amount:
                 next_date = cpartner._debt_next_step(ladder, values.get("oldest_eligible"))[1]
             partner.debt_next_action_date = next_date
             if not values.get("amount"):
