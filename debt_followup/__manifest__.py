@@ -22,6 +22,8 @@
         "views/debt_followup_call_views.xml",
         "views/debt_followup_promise_views.xml",
         "views/res_partner_views.xml",
+        "views/debt_followup_worklist_views.xml",
+        "views/debt_followup_aging_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "report/debt_followup_letter_report.xml",

@@ -348,7 +348,8 @@ class ResPartner(models.Model):
         types = self.env["mail.activity.type"]
         for xmlid in DEBT_ACTIVITY_TYPES:
             types |= self.env.ref(xmlid, raise_if_not_found=False) or types
-        return types | self.env["debt.followup.level"].sudo().search([]).activity_type_id
+        levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
+        return types | levels.activity_type_id
 
     def _debt_open_activities(self, due_on=None):
         """Open follow-up activities of these partners (due on or before ``due_on``)."""
@@ -493,9 +494,10 @@ class ResPartner(models.Model):
         self.ensure_one()
         return False
 
-    def _debt_followup_activity_deadline(self, level):
-        """Deadline of the activity planned for ``level`` (today; the calling
-        guardrails move calls to the next allowed slot)."""
+    def _debt_followup_call_deadline(self):
+        """Deadline of a collection-call activity: today. The calling guardrails
+        override it with the next allowed calling slot."""
+        self.ensure_one()
         return fields.Date.context_today(self)
 
     # ------------------------------------------------------------------
@@ -512,7 +514,8 @@ class ResPartner(models.Model):
         a partner acted upon today is not acted upon again.
         """
         todo = []
-        for company in self.env["res.company"].sudo().search([]):
+        ladders = self.env["debt.followup.level"].sudo()._read_group([], ["company_id"])
+        for (company,) in ladders:
             partners = self.with_company(company)._debt_followup_candidates()
             todo.extend((company, ids) for ids in split_every(FOLLOWUP_BATCH_SIZE, partners.ids))
         remaining = sum(len(ids) for _company, ids in todo)
@@ -671,6 +674,7 @@ class ResPartner(models.Model):
             .mapped("res_id")
         )
         model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
         vals_list = []
         for partner in self.filtered(lambda p: p.id not in busy):
             partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
@@ -680,7 +684,9 @@ class ResPartner(models.Model):
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "user_id": partner._debt_followup_collector().id,
-                    "date_deadline": partner._debt_followup_activity_deadline(level),
+                    "date_deadline": partner._debt_followup_call_deadline()
+                    if level.channel == "phone"
+                    else today,
                     "summary": summary,
                     "note": partner._debt_followup_note(level, partner_moves),
                     "automated": True,
