@@ -333,3 +333,22 @@ class TestEngine(DebtFollowupCommon):
         self.assertEqual(invoice.debt_dispute_reason, "Goods returned damaged")
         with freeze_time("2026-04-20"):
             self.assertEqual(self.customer_it.debt_followup_status, "excluded")
+
+    def test_collector_sends_email_reminder(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Reminder",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "Payment reminder",
+                "body_html": "<p>Please pay.</p>",
+            }
+        )
+        self.level[-3].write({"mail_template_id": template.id, "auto_execute": True})
+        self.customer_it.email = "info@bianchi.example.com"
+        self._create_overdue_invoice(self.customer_it, 1000, "2026-04-01", "2026-04-15")
+        with freeze_time("2026-04-10"):  # the courtesy reminder is due on the 12th
+            self.customer_it.with_user(self.collector).action_debt_followup_send_reminder()
+        message = self.customer_it.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(message.subject, "Payment reminder")
+        self.assertEqual(message.author_id, self.collector.partner_id)
+        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])

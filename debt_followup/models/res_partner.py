@@ -558,10 +558,11 @@ class ResPartner(models.Model):
         at_level = self.search([("debt_followup_level_id", "!=", False)])
         return (self.browse([row[0] for row in rows]) | at_level).sorted("id")
 
-    def _debt_followup_run(self):
+    def _debt_followup_run(self, isolate=True):
         """Take the follow-up step due today for these commercial partners, in the
-        current company; reset those that paid everything. A partner whose step
-        fails is logged and left for the next run; the others go on."""
+        current company; reset those that paid everything. With ``isolate`` (the
+        daily run), a partner whose step fails is logged and left for the next
+        run while the others go on; without it (a button), the error is raised."""
         today = fields.Date.context_today(self)
         ladder = self._debt_ladder()
         data = self._debt_overdue_data()
@@ -581,6 +582,9 @@ class ResPartner(models.Model):
                 due[level] |= partner
         for level, partners in due.items():
             moves = partners._debt_followup_moves(level)
+            if not isolate:
+                partners._debt_followup_take_step(level, moves)
+                continue
             try:
                 with self.env.cr.savepoint():
                     partners._debt_followup_take_step(level, moves)
@@ -832,8 +836,9 @@ class ResPartner(models.Model):
         """Send ``level``'s template for this partner in its language, log it on
         the partner and on each invoice."""
         self.ensure_one()
-        partner = self.with_context(lang=self.lang)
-        template = level.mail_template_id.with_context(lang=self.lang)
+        # A collector may send a reminder without the right to edit the contact.
+        partner = self.sudo().with_context(lang=self.lang)
+        template = level.mail_template_id.sudo().with_context(lang=self.lang)
         if email_to:
             template.send_mail(self.id, email_values={"email_to": email_to, "recipient_ids": []})
             message = partner.message_post(
@@ -851,7 +856,7 @@ class ResPartner(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=partner_ids or [],
             )
-        for move in moves:
+        for move in moves.sudo():
             move.message_post(
                 body=self.env._(
                     "Payment reminder “%(level)s” sent to the customer.", level=level.name
@@ -875,7 +880,7 @@ class ResPartner(models.Model):
                 self.env._("A follow-up step was already taken today for this customer.")
             )
         partners._debt_escalate_now()
-        partners._debt_followup_run()
+        partners._debt_followup_run(isolate=False)
         idle = partners.filtered(lambda p: p.debt_last_action_date != today)
         if idle:
             raise UserError(
@@ -890,5 +895,5 @@ class ResPartner(models.Model):
     def action_debt_followup_run_now(self):
         """Manager's "Run follow-up now" for one customer or a selection: the same
         as the daily run, limited to these customers."""
-        self.commercial_partner_id._debt_followup_run()
+        self.commercial_partner_id._debt_followup_run(isolate=False)
         return True
