@@ -594,12 +594,12 @@ class ResPartner(models.Model):
                     level.display_name,
                     exc_info=True,
                 )
+                by_partner = moves.grouped("commercial_partner_id")
                 for partner in partners.exists():
                     try:
                         with self.env.cr.savepoint():
                             partner._debt_followup_take_step(
-                                level,
-                                moves.filtered(lambda m, p=partner: m.commercial_partner_id == p),
+                                level, by_partner.get(partner, moves.browse())
                             )
                     except Exception:
                         _logger.exception(
@@ -648,7 +648,10 @@ class ResPartner(models.Model):
                 "debt_paused_until": False,
             }
         )
-        moves.sudo().write({"debt_followup_level_id": level.id, "debt_last_action_date": today})
+        # Follow-up fields only: no need to resynchronise the invoices' lines.
+        moves.sudo().with_context(skip_invoice_sync=True).write(
+            {"debt_followup_level_id": level.id, "debt_last_action_date": today}
+        )
 
     def _debt_followup_reset(self):
         """Everything is paid: back to no level, open follow-up activities closed."""
@@ -680,8 +683,9 @@ class ResPartner(models.Model):
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = fields.Date.context_today(self)
         vals_list = []
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self.filtered(lambda p: p.id not in busy):
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
@@ -696,7 +700,13 @@ class ResPartner(models.Model):
                     "automated": True,
                 }
             )
-        return self.env["mail.activity"].sudo().create(vals_list)
+        # No e-mail per activity to the collector: the worklist shows them.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
 
     def _debt_followup_note(self, level, moves):
         """Short HTML summary of a step: the level and the invoices it covers."""
@@ -737,8 +747,9 @@ class ResPartner(models.Model):
         if not (level.auto_execute and level.mail_template_id):
             partners._debt_followup_ask_written(level, moves)
             return
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in partners:
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             contact = self.browse(partner.address_get(["invoice"])["invoice"])
             if not contact.email:
                 partner._debt_followup_ask_written(level, partner_moves)
@@ -748,8 +759,9 @@ class ResPartner(models.Model):
     def _debt_followup_action_pec(self, level, moves):
         """Formal notice by PEC to the partner's certified address; without one, a
         registered letter."""
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self:
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             pec = partner._debt_followup_pec_email()
             if pec and level.auto_execute and level.mail_template_id:
                 partner._debt_followup_send_template(level, partner_moves, email_to=pec)
@@ -762,6 +774,7 @@ class ResPartner(models.Model):
         """The reminder letter as PDF on the partner's chatter, and an activity
         to post it."""
         report = self.env.ref("debt_followup.action_report_debt_followup_letter")
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self:
             pdf, _report_type = (
                 self.env["ir.actions.report"]
@@ -783,7 +796,7 @@ class ResPartner(models.Model):
                     }
                 )
             )
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             partner.sudo().message_post(
                 body=partner._debt_followup_note(level, partner_moves),
                 attachment_ids=attachment.ids,
