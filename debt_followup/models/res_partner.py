@@ -349,7 +349,8 @@ class ResPartner(models.Model):
         for xmlid in DEBT_ACTIVITY_TYPES:
             types |= self.env.ref(xmlid, raise_if_not_found=False) or types
         levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
-        return types | levels.activity_type_id
+        # Generic types (a plain "To Do") are not the addon's to close.
+        return types | levels.activity_type_id.filtered(lambda t: t.res_model == "res.partner")
 
     def _debt_open_activities(self, due_on=None):
         """Open follow-up activities of these partners (due on or before ``due_on``)."""
