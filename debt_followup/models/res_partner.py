@@ -197,3 +197,10 @@ class ResPartner(models.Model):
             else:
                 partner.debt_followup_status = "overdue"
             partner.debt_next_action_date = False
+
+    def _debt_followup_pec_email(self):
+        """The customer's certified e-mail (PEC) address, ``False`` when unknown.
+        A bridge module (``l10n_it_edi``) overrides it; without one, a formal
+        notice by PEC goes as a registered letter."""
+        self.ensure_one()
+        return False
