@@ -76,9 +76,9 @@ class TestDocuments(DebtFollowupCommon):
 
     def test_call_script_in_the_partner_language(self):
         phrases = {
-            self.customer_it: ("Parlo con Ferramenta Bianchi S.r.l.?", "Fatti della chiamata"),
-            self.customer_pt: ("Estou a falar com Ferragens Costa, Lda.?", "Factos da chamada"),
-            self.customer_br: ("Falo com Ferragens Souza Ltda.?", "Dados da ligação"),
+            self.customer_it: ("parlo con Ferramenta Bianchi S.r.l.?", "Fatti della chiamata"),
+            self.customer_pt: ("estou a falar com Ferragens Costa, Lda.?", "Factos da chamada"),
+            self.customer_br: ("falo com Ferragens Souza Ltda.?", "Dados da ligação"),
         }
         for partner, (amount, due_date) in self.expected.items():
             script = self.first_call.with_user(self.collector)._render_call_script(partner)

@@ -24,9 +24,11 @@ class ReportDebtFollowupLetter(models.AbstractModel):
                 for field in ("subject", "body_html")
             }
             lang = commercial.lang or self.env.lang
+            # The invoice contact, at its own address, else the company's.
+            contact = commercial.browse(commercial.address_get(["invoice"])["invoice"])
             letters[partner.id] = {
                 "lang": lang,
-                "contact": commercial.browse(commercial.address_get(["invoice"])["invoice"]),
+                "contact": contact if contact.street else commercial,
                 "facts": self.env["debt.followup.level"]
                 .with_context(lang=lang)
                 ._debt_render_values(commercial),
