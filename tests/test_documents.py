@@ -5,6 +5,7 @@ Portuguese and Brazilian Portuguese, with CLDR amounts and dates."""
 from freezegun import freeze_time
 from lxml import html as lxml_html
 
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import DebtFollowupCommon
@@ -103,6 +104,34 @@ class TestDocuments(DebtFollowupCommon):
             script,
         )
         self.assertNotIn("<b>Bianchi</b>", script)
+
+    def test_second_call_script_recalls_last_contact_and_broken_promise(self):
+        second_call = self.levels.filtered(lambda lvl: lvl.delay == 30)
+        self.env["debt.followup.call"].create(
+            {
+                "partner_id": self.customer_pt.id,
+                "user_id": self.collector.id,
+                "date": "2026-02-20 10:00:00",
+                "outcome": "promise",
+            }
+        )
+        self.env["debt.followup.promise"].create(
+            {
+                "partner_id": self.customer_pt.id,
+                "move_ids": [Command.set(self.invoices[1].ids)],
+                "date": "2026-02-20",
+                "amount": 1000,
+                "currency_id": self.invoices[1].currency_id.id,
+                "line_ids": [Command.create({"date": "2026-02-28", "amount": 1000})],
+                "state": "broken",
+            }
+        )
+        script = second_call.with_user(self.collector)._render_call_script(self.customer_pt)
+        self.assertIn("Último contacto: 20 de fevereiro de 2026, Promessa de pagamento (", script)
+        self.assertIn(
+            f"Promessa não cumprida: 1{NBSP}000,00{NBSP}€ a pagar até 28 de fevereiro de 2026.",
+            script,
+        )
 
     def test_reminder_email_in_the_partner_language(self):
         template = self.env.ref("debt_followup.mail_template_debt_reminder")
