@@ -161,7 +161,8 @@ class ResPartner(models.Model):
         (payments, credit notes), overdue residual that follow-up may chase (no
         exclusion, no open promise), overdue residual covered by an open promise,
         the oldest due date among the items follow-up may chase (overdue or not:
-        courtesy steps look ahead), and whether anything is unpaid at all.
+        courtesy steps look ahead), whether anything is unpaid at all, and the net
+        receivable (Odoo's ``credit`` in this company, without a second query).
         """
         self.env["account.move.line"].flush_model(
             [
@@ -199,7 +200,8 @@ class ResPartner(models.Model):
                        WHERE %(overdue)s AND aml.no_followup IS NOT TRUE
                          AND promised.move_id IS NOT NULL), 0),
                    MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
-                   BOOL_OR(aml.amount_residual > 0)
+                   BOOL_OR(aml.amount_residual > 0),
+                   COALESCE(SUM(aml.amount_residual), 0)
               FROM account_move_line aml
               JOIN account_account acc ON acc.id = aml.account_id
          LEFT JOIN (SELECT DISTINCT rel.move_id
@@ -237,6 +239,7 @@ class ResPartner(models.Model):
                         "promised_amount",
                         "oldest_eligible",
                         "unpaid",
+                        "balance",
                     ),
                     row[1:],
                     strict=True,
@@ -345,9 +348,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_activity_types(self):
-        types = self.env["mail.activity.type"]
-        for xmlid in DEBT_ACTIVITY_TYPES:
-            types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+        # Ids from the cached xmlid table (no query per type): only used in domains.
+        ir_model_data = self.env["ir.model.data"]
+        types = self.env["mail.activity.type"].browse(
+            res_id
+            for xmlid in DEBT_ACTIVITY_TYPES
+            if (res_id := ir_model_data._xmlid_to_res_id(xmlid))
+        )
         levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
         # Generic types (a plain "To Do") are not the addon's to close.
         return types | levels.activity_type_id.filtered(lambda t: t.res_model == "res.partner")
@@ -375,8 +382,9 @@ class ResPartner(models.Model):
     )
     def _compute_debt_followup_status(self):
         """Status of every partner of the recordset at a constant number of queries:
-        the grouped receivable query, the ladder, the minimum amount check (Odoo's
-        ``credit``), the open promises and the due activities, whatever the size."""
+        the grouped receivable query (which also gives the net receivable for the
+        minimum amount check), the ladder, the open promises and the due
+        activities, whatever the size."""
         today = fields.Date.context_today(self)
         ladder = self._debt_ladder()
         commercial = self.commercial_partner_id
@@ -393,14 +401,12 @@ class ResPartner(models.Model):
         promised = {partner.id: amount for partner, amount in promises}
         due_activity = set(commercial._debt_open_activities(due_on=today).mapped("res_id"))
         min_amount = self.env.company.debt_min_amount
-        # Odoo's ``credit`` is for accountants; the status only compares it.
-        credit = {p.id: p.credit for p in commercial.sudo()}
         for partner in self:
             cpartner = partner.commercial_partner_id
             values = data.get(cpartner.id, {})
             partner.debt_open_promise_amount = promised.get(cpartner.id, 0.0)
             next_date = False
-            if values.get("unpaid") and credit[cpartner.id] > min_amount:
+            if values.get("unpaid") and values["balance"] > min_amount:
                 next_date = cpartner._debt_next_step(ladder, values.get("oldest_eligible"))[1]
             partner.debt_next_action_date = next_date
             if not values.get("amount"):
@@ -582,7 +588,7 @@ class ResPartner(models.Model):
         due = defaultdict(self.browse)
         for partner in self - to_reset:
             values = data.get(partner.id, {})
-            if not values.get("oldest_eligible") or partner.credit <= min_amount:
+            if not values.get("oldest_eligible") or values["balance"] <= min_amount:
                 continue
             level, date = partner._debt_next_step(ladder, values["oldest_eligible"])
             if level and date <= today:
