@@ -27,3 +27,6 @@ class ResConfigSettings(models.TransientModel):
     )
     debt_max_attempts = fields.Integer(related="company_id.debt_max_attempts", readonly=False)
     debt_attempts_period = fields.Integer(related="company_id.debt_attempts_period", readonly=False)
+    debt_late_fine_percent = fields.Float(
+        related="company_id.debt_late_fine_percent", readonly=False
+    )
