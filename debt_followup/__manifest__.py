@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/debt_followup_level_data.xml",
+        "data/ir_cron_promise_data.xml",
         "wizard/debt_followup_call_wizard_views.xml",
         "views/debt_followup_level_views.xml",
         "views/debt_followup_call_views.xml",
