@@ -122,11 +122,7 @@ class DebtFollowupPromise(models.Model):
 
     @api.constrains("amount", "line_ids", "date")
     def _check_lines(self):
-        for promise in self:
-            if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
-                raise ValidationError(self.env._("A promise to pay needs an amount above zero."))
-            if not promise.line_ids:
-                continue
+        for promise in self.filtered("line_ids"):
             if any(line.date < promise.date for line in promise.line_ids):
                 raise ValidationError(
                     self.env._("A promise to pay cannot fall due before the day it is made.")
@@ -209,7 +205,8 @@ class DebtFollowupPromise(models.Model):
                 in_company = in_company.with_company(company)
                 kept, broken = in_company._debt_evaluate(fields.Date.context_today(in_company))
                 kept.state = "kept"
-                broken._debt_mark_broken()
+                if broken:
+                    broken._debt_mark_broken()
             remaining = self.search_count(domain & Domain("id", ">", last_id))
             if not self.env["ir.cron"]._commit_progress(len(promises), remaining=remaining):
                 break
