@@ -1,6 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
+from babel.dates import format_datetime
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import babel_locale_parse
+
+from ..tools import calling_window
+from .debt_followup_call import CONVERSATION_OUTCOMES
 
 FOLLOWUP_STATUSES = [
     ("ok", "Nothing overdue"),
@@ -75,6 +83,23 @@ class ResPartner(models.Model):
     )
     debt_promise_ids = fields.One2many(
         "debt.followup.promise", "partner_id", string="Promises to Pay"
+    )
+    debt_local_time = fields.Char(
+        string="Debtor Local Time",
+        compute="_compute_debt_call_slot",
+        help="Time now where the debtor is: from the phone number, else the contact's "
+        "time zone, else the company's.",
+    )
+    debt_can_call_now = fields.Boolean(
+        string="Can Call Now",
+        compute="_compute_debt_call_slot",
+        help="The calling window of the debtor's country and state, its public holidays "
+        "and the call caps allow a call now.",
+    )
+    debt_next_call_slot = fields.Datetime(
+        string="Next Allowed Call",
+        compute="_compute_debt_call_slot",
+        help="First moment at which this debtor may be called.",
     )
 
     @api.depends_context("company")
@@ -197,3 +222,150 @@ class ResPartner(models.Model):
             else:
                 partner.debt_followup_status = "overdue"
             partner.debt_next_action_date = False
+
+    # Calling windows, holidays and caps (COMPLIANCE.md)
+
+    def _debt_call_rules(self):
+        """Per partner id: (calling window rule, debtor's zone, holiday calendar).
+
+        Zone: the phone number's, else the contact's, else the company's. Country:
+        the contact's, else the phone number's. State: the contact's, else (Brazil)
+        the one of the phone's area code. The window is the state's, else the
+        country's, else the fallback row; without any row, calls are not limited."""
+        find_window = self.env["debt.followup.calling.window"]._debt_window_finder()
+        company_tz = self.env.company.partner_id.tz or "UTC"
+        phone_info = {}
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            region = (partner.country_id or commercial.country_id).code
+            phone = partner.phone or commercial.phone
+            phone_info[partner.id] = (
+                calling_window.phone_time_zone(phone, region),
+                *calling_window.phone_country_state(phone, region),
+            )
+        countries = self.env["res.country"].search(
+            [("code", "in", list({code for _tz, code, _st in phone_info.values() if code}))]
+        )
+        country_by_code = {country.code: country for country in countries}
+        states = self.env["res.country.state"].search(
+            [
+                ("country_id.code", "=", "BR"),
+                ("code", "in", list(calling_window.BR_AREA_CODE_STATES.values())),
+            ]
+        )
+        state_by_code = {state.code: state for state in states}
+        always_open = calling_window.CallingWindow((0.0, 24.0), (0.0, 24.0), (0.0, 24.0), False)
+        rules = {}
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            phone_tz, phone_country, phone_state = phone_info[partner.id]
+            country = (
+                partner.country_id
+                or commercial.country_id
+                or country_by_code.get(phone_country, self.env["res.country"])
+            )
+            state = partner.state_id or commercial.state_id
+            if not state and country.code == "BR" and phone_country == "BR":
+                state = state_by_code.get(phone_state, state)
+            window = find_window(country, state)
+            rules[partner.id] = (
+                window._to_rule() if window else always_open,
+                calling_window.time_zone(phone_tz or partner.tz or commercial.tz or company_tz),
+                calling_window.HolidayCalendar(country.code, state.code or None),
+            )
+        return rules
+
+    def _debt_past_calls(self, since):
+        """Calls logged with these debtors in the current company since a naive
+        UTC moment, in one query: {commercial partner id: [(call id, date,
+        conversation)]}. Only dates and outcomes are read, never notes, so that
+        every user who sees the status may see when a call is allowed."""
+        self.env["debt.followup.call"].flush_model(["partner_id", "date", "outcome", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, id, date, outcome IN %s
+                  FROM debt_followup_call
+                 WHERE partner_id IN %s AND company_id = %s AND date >= %s
+              ORDER BY date, id
+                """,
+                CONVERSATION_OUTCOMES,
+                tuple(self.commercial_partner_id.ids) or (0,),
+                self.env.company.id,
+                since,
+            )
+        )
+        calls = {}
+        for partner_id, call_id, date, conversation in rows:
+            calls.setdefault(partner_id, []).append((call_id, date, conversation))
+        return calls
+
+    @api.model
+    def _debt_call_caps(self, company=None):
+        company = company or self.env.company
+        return calling_window.Caps(
+            per_day=company.debt_max_conversations_day,
+            per_week=company.debt_max_conversations_week,
+            attempts=company.debt_max_attempts,
+            attempt_days=company.debt_attempts_period,
+        )
+
+    @api.model
+    def _debt_calls_since(self, moment, caps):
+        """Oldest call that can weigh on a call at ``moment``: the rolling attempts
+        period or the ISO week (7 days), plus a day for time zones."""
+        return moment - datetime.timedelta(days=max(caps.attempt_days, 7) + 1)
+
+    def _debt_next_call_slots(self, dt=None):
+        """{partner id: first naive UTC moment at or after ``dt`` (default now) at
+        which the debtor may be called, or False past a year}. One query for the
+        calls of the whole recordset."""
+        dt = dt or fields.Datetime.now()
+        caps = self._debt_call_caps()
+        rules = self._debt_call_rules()
+        past = self._debt_past_calls(self._debt_calls_since(dt, caps))
+        slots = {}
+        for partner in self:
+            window, tz, holidays = rules[partner.id]
+            calls = [
+                calling_window.PastCall(date, conversation)
+                for _id, date, conversation in past.get(partner.commercial_partner_id.id, [])
+            ]
+            slots[partner.id] = (
+                calling_window.next_call_slot(
+                    window, tz, dt, holidays=holidays, calls=calls, caps=caps
+                )
+                or False
+            )
+        return slots
+
+    def _debt_next_call_slot(self, dt=None):
+        """First moment at or after ``dt`` (naive UTC; default now) at which this
+        debtor may be called, honouring the calling window of the debtor's place,
+        its public holidays and the company's call caps (False past a year).
+        It does not look at ``debt_no_contact``: callers check it."""
+        self.ensure_one()
+        return self._debt_next_call_slots(dt)[self.id]
+
+    @api.depends_context("company", "lang")
+    @api.depends("phone", "tz", "country_id", "state_id", "debt_no_contact")
+    def _compute_debt_call_slot(self):
+        now = fields.Datetime.now()
+        real = self.filtered("id")
+        slots = real._debt_next_call_slots(now)
+        rules = real._debt_call_rules()
+        locale = babel_locale_parse(self.env.lang)
+        for partner in self:
+            if partner not in real:
+                partner.debt_local_time = False
+                partner.debt_can_call_now = False
+                partner.debt_next_call_slot = False
+                continue
+            tz = rules[partner.id][1]
+            local = calling_window.to_local(now, tz)
+            time_str = format_datetime(local, "EEE HH:mm", tzinfo=tz, locale=locale)
+            partner.debt_local_time = f"{time_str} ({tz.key})"
+            partner.debt_next_call_slot = slots[partner.id]
+            partner.debt_can_call_now = (
+                slots[partner.id] == now and not partner.commercial_partner_id.debt_no_contact
+            )
