@@ -17,6 +17,7 @@
         "data/debt_followup_level_data.xml",
         "data/ir_cron_promise_data.xml",
         "data/debt_followup_calling_window_data.xml",
+        "data/ir_cron_data.xml",
         "wizard/debt_followup_call_wizard_views.xml",
         "views/debt_followup_level_views.xml",
         "views/debt_followup_call_views.xml",

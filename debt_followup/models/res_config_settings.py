@@ -27,3 +27,4 @@ class ResConfigSettings(models.TransientModel):
     )
     debt_max_attempts = fields.Integer(related="company_id.debt_max_attempts", readonly=False)
     debt_attempts_period = fields.Integer(related="company_id.debt_attempts_period", readonly=False)
+    debt_responsible_id = fields.Many2one(related="company_id.debt_responsible_id", readonly=False)
