@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
@@ -85,6 +87,7 @@ class TestPromise(DebtFollowupCommon):
         with freeze_time("2026-03-12 10:00:00"):
             self._check()
         self.assertEqual(promise.state, "open")
+        self.assertFalse(self.customer_it.debt_escalate_date)
 
     def test_broken_after_grace_days(self):
         promise = self._promise([("2026-03-10", 500), ("2026-04-10", 500)])
@@ -97,6 +100,9 @@ class TestPromise(DebtFollowupCommon):
             lambda a: a.summary == "Promise to pay broken"
         )
         self.assertEqual(activity.user_id, self.collector)
+        # The next level is due now.
+        self.assertEqual(self.customer_it.debt_escalate_date, date(2026, 3, 13))
+        self.assertFalse(self.customer_it.debt_escalate_written_only)
 
     def test_installment_plan_followed_stays_open(self):
         promise = self._promise([("2026-03-10", 500), ("2026-04-10", 500)])
@@ -119,14 +125,17 @@ class TestPromise(DebtFollowupCommon):
         self.assertEqual(promise.state, "broken")
 
     def test_open_promise_covers_invoices_and_partner(self):
-        other = self._create_overdue_invoice(self.customer_it, 200, "2026-01-01", "2026-01-31")
         promise = self._promise([("2026-03-10", 1000)])
+        self.assertEqual(self.customer_it.debt_followup_status, "promised")
+        other = self._create_overdue_invoice(self.customer_it, 200, "2026-01-01", "2026-01-31")
+        self.customer_it.invalidate_recordset()
         self.assertEqual(self.invoice.debt_promise_id, promise)
         self.assertFalse(other.debt_promise_id)
         self.assertEqual(
             self.env["account.move"].search([("debt_promise_id", "!=", False)]), self.invoice
         )
-        self.assertEqual(self.customer_it.debt_followup_status, "promised")
+        # The uncovered invoice still calls for follow-up.
+        self.assertEqual(self.customer_it.debt_followup_status, "action_due")
         promise.state = "kept"
         self.invoice.invalidate_recordset(["debt_promise_id"])
         self.assertFalse(self.invoice.debt_promise_id)

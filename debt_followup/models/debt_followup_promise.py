@@ -182,9 +182,7 @@ class DebtFollowupPromise(models.Model):
                     date=fields.Date.to_string(promise.date),
                     paid=promise.currency_id.format(promise.paid_amount),
                 ),
-                user_id=(
-                    promise.user_id or promise.partner_id.debt_collector_id or self.env.user
-                ).id,
+                user_id=(promise.user_id or promise.partner_id._debt_followup_collector()).id,
             )
         self.partner_id._debt_escalate_now()
 

@@ -344,7 +344,6 @@ class DebtFollowupCallWizard(models.TransientModel):
                 "phone": self.phone_e164 or self.phone,
                 "level_id": False if private else self.level_id.id,
                 "callback_date": self._debt_callback_moment(now),
-                "outside_window": partner._debt_next_call_slot(now) > now,
                 "company_id": self.company_id.id,
             }
         )
@@ -389,7 +388,7 @@ class DebtFollowupCallWizard(models.TransientModel):
             "debt_followup.mail_activity_type_debt_call",
             date_deadline=fields.Date.context_today(self, moment),
             summary=summary,
-            user_id=(partner.debt_collector_id or self.env.user).id,
+            user_id=partner._debt_followup_collector().id,
         )
 
     def _debt_when(self, moment):
@@ -485,7 +484,7 @@ class DebtFollowupCallWizard(models.TransientModel):
         call.partner_id.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Find a correct phone number"),
-            user_id=(call.partner_id.debt_collector_id or self.env.user).id,
+            user_id=call.partner_id._debt_followup_collector().id,
         )
         return self.env._("Number flagged as wrong; a correct contact is to be found.")
 
