@@ -30,3 +30,4 @@ class ResConfigSettings(models.TransientModel):
     debt_late_fine_percent = fields.Float(
         related="company_id.debt_late_fine_percent", readonly=False
     )
+    debt_responsible_id = fields.Many2one(related="company_id.debt_responsible_id", readonly=False)
