@@ -6,7 +6,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DebtFollowupCommon
 
@@ -196,3 +196,15 @@ class TestCallingWindow(DebtFollowupCommon):
         self.assertFalse(calls[0].outside_window)
         outside = Call.search([("outside_window", "=", True), ("id", "in", calls.ids)])
         self.assertEqual(outside, calls[2])
+
+    @freeze_time("2026-12-13 10:00:00")
+    def test_call_wizard_shows_local_time_and_next_slot(self):
+        # Sunday 13 Dec 2026 11:00 Rome: no calls; next slot Monday 08:30 Rome.
+        wizard = Form(
+            self.env["debt.followup.call.wizard"]
+            .with_user(self.collector)
+            .with_context(active_model="res.partner", active_id=self.customer_it.id)
+        )
+        self.assertFalse(wizard.debt_can_call_now)
+        self.assertEqual(wizard.debt_next_call_slot, datetime(2026, 12, 14, 7, 30))
+        self.assertIn("11:00 (Europe/Rome)", wizard.debt_local_time)

@@ -67,6 +67,8 @@ class TestLateCharges(DebtFollowupCommon):
             self.assertIn(self.invoice.name, lines[0].name)
             self.assertIn("D.Lgs. 231/2002", lines[0].name)
             self.assertIn("92", lines[0].name)  # days
+            # Labels in the debtor's language (Italian).
+            self.assertTrue(lines[0].name.startswith("Interessi di mora su"), lines[0].name)
             self.assertEqual(invoice.amount_total, 304.05)
             self.customer_it.invalidate_recordset()
             self.assertEqual(self.customer_it.debt_late_interest, 0.0)
