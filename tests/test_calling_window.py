@@ -208,3 +208,38 @@ class TestCallingWindow(DebtFollowupCommon):
         self.assertFalse(wizard.debt_can_call_now)
         self.assertEqual(wizard.debt_next_call_slot, datetime(2026, 12, 14, 7, 30))
         self.assertIn("11:00 (Europe/Rome)", wizard.debt_local_time)
+
+    def test_slots_of_many_debtors_in_constant_queries(self):
+        Partner = self.env["res.partner"]
+        phones = ["+39 06 1234 5678", "+55 21 3333 4444", "+55 92 3333 4444", "+351 22 1234567"]
+
+        def debtors(count):
+            return Partner.create(
+                [
+                    {"name": f"Debtor {i}", "is_company": True, "phone": phones[i % 4]}
+                    for i in range(count)
+                ]
+            )
+
+        few, many = debtors(2), debtors(40)
+        moment = datetime(2026, 12, 10, 14, 0)
+        self.env["debt.followup.call"].create(
+            [{"partner_id": p.id, "date": moment, "outcome": "reached"} for p in few + many]
+        )
+
+        def queries(debtors):
+            self.env.invalidate_all()
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            debtors._debt_next_call_slots(moment)
+            return self.cr.sql_log_count - before
+
+        queries(few)  # warm-up: registry caches of the first read
+        self.assertEqual(queries(few), queries(many))
+        self.env.invalidate_all()
+        with self.assertQueryCount(10):
+            slots = many._debt_next_call_slots(moment)
+        # Each debtor had its conversation of the day: next day, local morning.
+        self.assertTrue(
+            all(slot.date() == datetime(2026, 12, 11).date() for slot in slots.values())
+        )

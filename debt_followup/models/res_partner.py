@@ -1088,9 +1088,10 @@ class ResPartner(models.Model):
         Returns ({commercial partner id: [charge]}, {commercial partner id: note}),
         a charge being a dict with ``move``, ``kind`` (interest, compensation,
         fine), ``amount`` (company currency), ``until`` and ``label`` (in the
-        debtor's language); the notes are in the user's language. Interest runs on each overdue installment's current
-        residual (never more than what is still owed), from the day after the due
-        date or after the last day already invoiced. Interest and compensation
+        debtor's language); the notes are in the user's language. Interest runs
+        on each overdue installment's current residual (never more than what is
+        still owed), from the day after the due date or after the last day
+        already invoiced. Interest and compensation
         follow the late payment rule of the company's country, for businesses
         and public bodies only when the rule says so."""
         until = until or fields.Date.context_today(self)
