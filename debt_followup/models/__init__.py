@@ -11,3 +11,5 @@ from . import debt_followup_interest_rate
 from . import res_partner
 from . import account_move
 from . import account_move_line
+from . import debt_followup_worklist
+from . import debt_followup_aging
