@@ -243,3 +243,19 @@ class TestCallingWindow(DebtFollowupCommon):
         self.assertTrue(
             all(slot.date() == datetime(2026, 12, 11).date() for slot in slots.values())
         )
+
+    @freeze_time("2026-04-19 10:00:00")
+    def test_worklist_shows_when_calling_is_allowed(self):
+        # Sunday 19 Apr 2026 12:00 Rome (CEST): no calls; next Monday 08:30 Rome.
+        with freeze_time("2026-01-01"):
+            self._create_overdue_invoice(self.customer_it, 5000, "2026-01-01", "2026-01-10")
+        self.customer_it.with_company(self.company)._debt_followup_run()
+        row = (
+            self.env["debt.followup.worklist"]
+            .with_user(self.collector)
+            .search([("partner_id", "=", self.customer_it.id)])
+        )
+        self.assertEqual(len(row), 1)
+        self.assertFalse(row.debt_can_call_now)
+        self.assertEqual(row.debt_next_call_slot, datetime(2026, 4, 20, 6, 30))
+        self.assertIn("12:00 (Europe/Rome)", row.debt_local_time)
