@@ -13,6 +13,9 @@ from ..tools.promise import split_installments
 
 # Days the follow-up waits while the accountant checks a payment the customer claims.
 PAID_CLAIMED_PAUSE_DAYS = 5
+# A failed call is retried at the next allowed moment after this pause (hours):
+# calling again and again the same day is harassment (COMPLIANCE.md).
+RETRY_AFTER_HOURS = 2
 # Calls and payments shown in the history at a glance.
 HISTORY_LIMIT = 3
 
@@ -347,8 +350,14 @@ class DebtFollowupCallWizard(models.TransientModel):
                 "company_id": self.company_id.id,
             }
         )
+        # The collection call that was planned is this one; the outcome may plan the next.
+        planned = partner._debt_open_activities().filtered(
+            lambda a: (
+                a.activity_type_id == self.env.ref("debt_followup.mail_activity_type_debt_call")
+            )
+        )
         next_step = getattr(self, f"_debt_apply_{self.outcome}")(call)
-        self._debt_post_summary(call, next_step)
+        self._debt_post_summary(call, next_step, planned)
         return {"type": "ir.actions.act_window_close"}
 
     def _debt_callback_moment(self, now):
@@ -358,7 +367,7 @@ class DebtFollowupCallWizard(models.TransientModel):
             return self.callback_date or self.partner_id._debt_next_call_slot(now)
         return False
 
-    def _debt_post_summary(self, call, next_step):
+    def _debt_post_summary(self, call, next_step, planned):
         """One short line on the customer and its invoices: outcome, who and
         the next step. Never the note: the chatter is read by more people."""
         outcome = dict(call._fields["outcome"]._description_selection(self.env))[call.outcome]
@@ -369,26 +378,28 @@ class DebtFollowupCallWizard(models.TransientModel):
         )
         if next_step:
             body = f"{body} {next_step}"
-        activities = call.partner_id.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id == self.env.ref("debt_followup.mail_activity_type_debt_call")
-            )
-        )
-        if activities:
-            activities.action_feedback(feedback=body)
+        if planned:
+            planned.action_feedback(feedback=body)
         else:
             call.partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
         if call.move_ids:
             call.move_ids._message_log_batch(bodies=dict.fromkeys(call.move_ids.ids, body))
 
+    def _debt_schedule(self, act_type_xmlid, summary, user, date_deadline=None, note=""):
+        """An activity on the customer. Collectors may not edit customers: the
+        wizard, which only they can use, schedules it for them."""
+        self.partner_id.commercial_partner_id.sudo().activity_schedule(
+            act_type_xmlid, date_deadline=date_deadline, summary=summary, note=note, user_id=user.id
+        )
+
     def _debt_schedule_call(self, moment, summary):
         """A collection-call activity for the collector on the call's day."""
         partner = self.partner_id.commercial_partner_id
-        partner.activity_schedule(
+        self._debt_schedule(
             "debt_followup.mail_activity_type_debt_call",
+            summary,
+            partner._debt_followup_collector(),
             date_deadline=fields.Date.context_today(self, moment),
-            summary=summary,
-            user_id=partner._debt_followup_collector().id,
         )
 
     def _debt_when(self, moment):
@@ -466,7 +477,7 @@ class DebtFollowupCallWizard(models.TransientModel):
                 "%(count)s calls in a row without answer: the written reminder is due.",
                 count=limit,
             )
-        slot = partner._debt_next_call_slot(call.date + timedelta(minutes=1))
+        slot = partner._debt_next_call_slot(call.date + timedelta(hours=RETRY_AFTER_HOURS))
         self._debt_schedule_call(
             slot, self.env._("Try again at %(when)s", when=self._debt_when(slot))
         )
@@ -481,22 +492,22 @@ class DebtFollowupCallWizard(models.TransientModel):
             self.env["phone.blacklist"].sudo()._add(
                 [call.phone], message=self.env._("Wrong number reported by a collector.")
             )
-        call.partner_id.activity_schedule(
+        self._debt_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Find a correct phone number"),
-            user_id=call.partner_id._debt_followup_collector().id,
+            self.env._("Find a correct phone number"),
+            call.partner_id._debt_followup_collector(),
         )
         return self.env._("Number flagged as wrong; a correct contact is to be found.")
 
     def _debt_apply_dispute(self, call):
         self.move_ids.write({"no_followup": True, "debt_dispute_reason": self.dispute_reason})
-        call.partner_id.activity_schedule(
+        self._debt_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Disputed invoices: %(reason)s", reason=self.dispute_reason),
+            self.env._("Disputed invoices: %(reason)s", reason=self.dispute_reason),
+            self._debt_responsible("debt_followup.group_debt_manager"),
             note=self.env._(
                 "Disputed: %(invoices)s", invoices=", ".join(self.move_ids.mapped("name"))
             ),
-            user_id=self._debt_responsible("debt_followup.group_debt_manager").id,
         )
         return self.env._(
             "%(invoices)s left out of follow-up; the manager reviews the dispute.",
@@ -506,10 +517,10 @@ class DebtFollowupCallWizard(models.TransientModel):
     def _debt_apply_paid_claimed(self, call):
         until = fields.Date.context_today(self) + timedelta(days=PAID_CLAIMED_PAUSE_DAYS)
         call.partner_id._debt_pause_followup(until)
-        call.partner_id.activity_schedule(
+        self._debt_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Customer says it has paid: check and reconcile"),
-            user_id=self._debt_responsible("account.group_account_manager").id,
+            self.env._("Customer says it has paid: check and reconcile"),
+            self._debt_responsible("account.group_account_manager"),
         )
         return self.env._(
             "Follow-up paused until %(date)s while the payment is checked.",
