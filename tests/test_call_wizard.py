@@ -306,8 +306,11 @@ class TestCallWizard(DebtFollowupCommon):
 
     def test_refusal_in_the_user_language(self):
         self.env["res.lang"]._activate_lang("it_IT")
-        self.collector.lang = "it_IT"
-        self._assert_refused("nel passato", outcome="callback", callback_date="2026-03-03 08:00:00")
+        wizard = self._wizard(outcome="callback", callback_date="2026-03-03 08:00:00")
+        with self.assertRaises(ValidationError) as error:
+            wizard.with_context(lang="it_IT").action_log_call()
+        self.assertEqual(str(error.exception), "L'orario del richiamo è nel passato.")
+        self.assertFalse(self._calls())
 
     # Privacy ------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command, Domain
+from odoo.fields import Command
 from odoo.tools import SQL, format_date, format_datetime
 
 from ..models.debt_followup_call import CALL_OUTCOMES, FAILED_OUTCOMES
@@ -51,8 +51,11 @@ class DebtFollowupCallWizard(models.TransientModel):
     phone = fields.Char(related="partner_id.phone")
     phone_e164 = fields.Char(string="Phone (E.164)", compute="_compute_phone")
     phone_link = fields.Html(string="Call", compute="_compute_phone", sanitize=False)
+    local_time = fields.Char(related="partner_id.debt_local_time", string="Debtor Local Time")
+    can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
+    next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
     overdue_amount = fields.Monetary(string="Overdue", compute="_compute_overdue")
-    history = fields.Html(string="History", compute="_compute_history", sanitize=False)
+    history = fields.Html(compute="_compute_history", sanitize=False)
     outcome = fields.Selection(CALL_OUTCOMES, required=True)
     note = fields.Text()
     duration = fields.Float(string="Duration (minutes)")
@@ -249,12 +252,11 @@ class DebtFollowupCallWizard(models.TransientModel):
 
     def _debt_check(self):
         self.ensure_one()
-        _ = self.env._
         if self.move_ids:
             partner = self._debt_single_customer(self.move_ids)
             if partner != self.partner_id.commercial_partner_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "The invoices belong to %(other)s, not to %(partner)s.",
                         other=partner.display_name,
                         partner=self.partner_id.display_name,
@@ -265,13 +267,13 @@ class DebtFollowupCallWizard(models.TransientModel):
             self._debt_check_promise()
         elif self.outcome == "callback":
             if not self.callback_date:
-                raise ValidationError(_("Say when to call back."))
+                raise ValidationError(self.env._("Say when to call back."))
             if self.callback_date < now:
-                raise ValidationError(_("The call-back time is in the past."))
+                raise ValidationError(self.env._("The call-back time is in the past."))
             slot = self.partner_id._debt_next_call_slot(self.callback_date)
             if slot > self.callback_date:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The customer may not be called at that time. "
                         "The next allowed moment is %(slot)s.",
                         slot=format_datetime(self.env, slot),
@@ -279,41 +281,40 @@ class DebtFollowupCallWizard(models.TransientModel):
                 )
         elif self.outcome == "third_party":
             if self.callback_date and self.callback_date < now:
-                raise ValidationError(_("The call-back time is in the past."))
+                raise ValidationError(self.env._("The call-back time is in the past."))
         elif self.outcome == "dispute":
             if not self.move_ids:
-                raise ValidationError(_("Choose the disputed invoices."))
+                raise ValidationError(self.env._("Choose the disputed invoices."))
             if not self.dispute_reason:
-                raise ValidationError(_("Give the reason of the dispute."))
+                raise ValidationError(self.env._("Give the reason of the dispute."))
 
     def _debt_check_promise(self):
-        _ = self.env._
         currency = self.currency_id
         if not self.promise_amount or not self.promise_date:
-            raise ValidationError(_("A promise to pay needs an amount and a date."))
+            raise ValidationError(self.env._("A promise to pay needs an amount and a date."))
         if currency.compare_amounts(self.promise_amount, 0) <= 0:
-            raise ValidationError(_("A promise to pay needs an amount above zero."))
+            raise ValidationError(self.env._("A promise to pay needs an amount above zero."))
         overdue = self.partner_id.debt_overdue_amount
         if currency.compare_amounts(self.promise_amount, overdue) > 0:
             raise ValidationError(
-                _(
+                self.env._(
                     "The promise of %(amount)s is above what is overdue (%(overdue)s).",
                     amount=currency.format(self.promise_amount),
                     overdue=currency.format(overdue),
                 )
             )
         if self.installment_count < 1:
-            raise ValidationError(_("An installment plan has at least one installment."))
+            raise ValidationError(self.env._("An installment plan has at least one installment."))
         plan = self._debt_plan()
         today = fields.Date.context_today(self)
         if self.promise_date < today or any(due < today for due, _amount in plan):
-            raise ValidationError(_("A promise to pay cannot fall due in the past."))
+            raise ValidationError(self.env._("A promise to pay cannot fall due in the past."))
         if any(currency.compare_amounts(amount, 0) <= 0 for _due, amount in plan):
-            raise ValidationError(_("Each installment needs an amount above zero."))
+            raise ValidationError(self.env._("Each installment needs an amount above zero."))
         total = sum(amount for _due, amount in plan)
         if currency.compare_amounts(total, self.promise_amount):
             raise ValidationError(
-                _(
+                self.env._(
                     "The installments add up to %(total)s, but the promise is for %(amount)s.",
                     total=currency.format(total),
                     amount=currency.format(self.promise_amount),
@@ -356,7 +357,10 @@ class DebtFollowupCallWizard(models.TransientModel):
                 a.activity_type_id == self.env.ref("debt_followup.mail_activity_type_debt_call")
             )
         )
-        next_step = getattr(self, f"_debt_apply_{self.outcome}")(call)
+        # Each outcome's effect: ``_debt_apply_<outcome>(call)`` returns the next
+        # step for the summary; a reached call without promise has none.
+        apply = getattr(self, f"_debt_apply_{self.outcome}", None)
+        next_step = apply(call) if apply else ""
         self._debt_post_summary(call, next_step, planned)
         return {"type": "ir.actions.act_window_close"}
 
@@ -415,9 +419,6 @@ class DebtFollowupCallWizard(models.TransientModel):
             )
         )
         return users.sorted("id")[:1] or self.env.user
-
-    def _debt_apply_reached(self, call):
-        return ""
 
     def _debt_apply_promise(self, call):
         promise = self.env["debt.followup.promise"].create(
@@ -500,18 +501,18 @@ class DebtFollowupCallWizard(models.TransientModel):
         return self.env._("Number flagged as wrong; a correct contact is to be found.")
 
     def _debt_apply_dispute(self, call):
-        self.move_ids.write({"no_followup": True, "debt_dispute_reason": self.dispute_reason})
+        call.move_ids.write({"no_followup": True, "debt_dispute_reason": self.dispute_reason})
         self._debt_schedule(
             "mail.mail_activity_data_todo",
             self.env._("Disputed invoices: %(reason)s", reason=self.dispute_reason),
             self._debt_responsible("debt_followup.group_debt_manager"),
             note=self.env._(
-                "Disputed: %(invoices)s", invoices=", ".join(self.move_ids.mapped("name"))
+                "Disputed: %(invoices)s", invoices=", ".join(call.move_ids.mapped("name"))
             ),
         )
         return self.env._(
             "%(invoices)s left out of follow-up; the manager reviews the dispute.",
-            invoices=", ".join(self.move_ids.mapped("name")),
+            invoices=", ".join(call.move_ids.mapped("name")),
         )
 
     def _debt_apply_paid_claimed(self, call):
