@@ -288,6 +288,11 @@ class TestCallWizard(DebtFollowupCommon):
             "next allowed moment is", outcome="callback", callback_date="2026-03-03 21:00:00"
         )
 
+    def test_refuses_third_party_callback_outside_the_window(self):
+        self._assert_refused(
+            "next allowed moment is", outcome="third_party", callback_date="2026-03-08 10:00:00"
+        )
+
     def test_refuses_outcome_without_its_fields(self):
         self._assert_refused("Say when to call back", outcome="callback")
         self._assert_refused("reason of the dispute", outcome="dispute")

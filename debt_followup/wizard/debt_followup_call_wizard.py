@@ -262,31 +262,31 @@ class DebtFollowupCallWizard(models.TransientModel):
                         partner=self.partner_id.display_name,
                     )
                 )
-        now = fields.Datetime.now()
         if self.outcome == "promise":
             self._debt_check_promise()
-        elif self.outcome == "callback":
-            if not self.callback_date:
-                raise ValidationError(self.env._("Say when to call back."))
-            if self.callback_date < now:
-                raise ValidationError(self.env._("The call-back time is in the past."))
-            slot = self.partner_id._debt_next_call_slot(self.callback_date)
-            if slot > self.callback_date:
-                raise ValidationError(
-                    self.env._(
-                        "The customer may not be called at that time. "
-                        "The next allowed moment is %(slot)s.",
-                        slot=format_datetime(self.env, slot),
-                    )
-                )
-        elif self.outcome == "third_party":
-            if self.callback_date and self.callback_date < now:
-                raise ValidationError(self.env._("The call-back time is in the past."))
-        elif self.outcome == "dispute":
+        elif self.outcome == "callback" and not self.callback_date:
+            raise ValidationError(self.env._("Say when to call back."))
+        if self.outcome in ("callback", "third_party") and self.callback_date:
+            self._debt_check_callback()
+        if self.outcome == "dispute":
             if not self.move_ids:
                 raise ValidationError(self.env._("Choose the disputed invoices."))
             if not self.dispute_reason:
                 raise ValidationError(self.env._("Give the reason of the dispute."))
+
+    def _debt_check_callback(self):
+        """An agreed call-back lies ahead, inside the debtor's calling window."""
+        if self.callback_date < fields.Datetime.now():
+            raise ValidationError(self.env._("The call-back time is in the past."))
+        slot = self.partner_id._debt_next_call_slot(self.callback_date)
+        if slot != self.callback_date:
+            raise ValidationError(
+                self.env._(
+                    "The customer may not be called at that time. "
+                    "The next allowed moment is %(slot)s.",
+                    slot=format_datetime(self.env, slot) if slot else "-",
+                )
+            )
 
     def _debt_check_promise(self):
         currency = self.currency_id
