@@ -205,9 +205,9 @@ class TestCallingWindow(DebtFollowupCommon):
             .with_user(self.collector)
             .with_context(active_model="res.partner", active_id=self.customer_it.id)
         )
-        self.assertFalse(wizard.debt_can_call_now)
-        self.assertEqual(wizard.debt_next_call_slot, datetime(2026, 12, 14, 7, 30))
-        self.assertIn("11:00 (Europe/Rome)", wizard.debt_local_time)
+        self.assertFalse(wizard.can_call_now)
+        self.assertEqual(wizard.next_call_slot, datetime(2026, 12, 14, 7, 30))
+        self.assertIn("11:00 (Europe/Rome)", wizard.local_time)
 
     def test_slots_of_many_debtors_in_constant_queries(self):
         Partner = self.env["res.partner"]
