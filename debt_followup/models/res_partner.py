@@ -10,8 +10,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL, split_every
-from odoo.tools.misc import babel_locale_parse, format_date, formatLang
+from odoo.tools import SQL, format_date, split_every
+from odoo.tools.misc import babel_locale_parse, formatLang
 
 from ..tools import calling_window
 from ..tools.escalation import Step, next_step
@@ -400,7 +400,8 @@ class ResPartner(models.Model):
         for xmlid in DEBT_ACTIVITY_TYPES:
             types |= self.env.ref(xmlid, raise_if_not_found=False) or types
         levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
-        return types | levels.activity_type_id
+        # Generic types (a plain "To Do") are not the addon's to close.
+        return types | levels.activity_type_id.filtered(lambda t: t.res_model == "res.partner")
 
     def _debt_open_activities(self, due_on=None):
         """Open follow-up activities of these partners (due on or before ``due_on``)."""
@@ -645,12 +646,12 @@ class ResPartner(models.Model):
                     level.display_name,
                     exc_info=True,
                 )
+                by_partner = moves.grouped("commercial_partner_id")
                 for partner in partners.exists():
                     try:
                         with self.env.cr.savepoint():
                             partner._debt_followup_take_step(
-                                level,
-                                moves.filtered(lambda m, p=partner: m.commercial_partner_id == p),
+                                level, by_partner.get(partner, moves.browse())
                             )
                     except Exception:
                         _logger.exception(
@@ -699,7 +700,10 @@ class ResPartner(models.Model):
                 "debt_paused_until": False,
             }
         )
-        moves.sudo().write({"debt_followup_level_id": level.id, "debt_last_action_date": today})
+        # Follow-up fields only: no need to resynchronise the invoices' lines.
+        moves.sudo().with_context(skip_invoice_sync=True).write(
+            {"debt_followup_level_id": level.id, "debt_last_action_date": today}
+        )
 
     def _debt_followup_reset(self):
         """Everything is paid: back to no level, open follow-up activities closed."""
@@ -731,8 +735,9 @@ class ResPartner(models.Model):
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = fields.Date.context_today(self)
         vals_list = []
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self.filtered(lambda p: p.id not in busy):
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
@@ -747,7 +752,13 @@ class ResPartner(models.Model):
                     "automated": True,
                 }
             )
-        return self.env["mail.activity"].sudo().create(vals_list)
+        # No e-mail per activity to the collector: the worklist shows them.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
 
     def _debt_followup_note(self, level, moves):
         """Short HTML summary of a step: the level and the invoices it covers."""
@@ -758,7 +769,7 @@ class ResPartner(models.Model):
             % self.env._(
                 "%(invoice)s, due %(date)s: %(amount)s",
                 invoice=move.name,
-                date=move.invoice_date_due,
+                date=format_date(self.env, move.invoice_date_due, lang_code=self.lang),
                 amount=currency.format(move.amount_residual),
             )
             for move in moves
@@ -788,8 +799,9 @@ class ResPartner(models.Model):
         if not (level.auto_execute and level.mail_template_id):
             partners._debt_followup_ask_written(level, moves)
             return
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in partners:
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             contact = self.browse(partner.address_get(["invoice"])["invoice"])
             if not contact.email:
                 partner._debt_followup_ask_written(level, partner_moves)
@@ -799,8 +811,9 @@ class ResPartner(models.Model):
     def _debt_followup_action_pec(self, level, moves):
         """Formal notice by PEC to the partner's certified address; without one, a
         registered letter."""
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self:
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             pec = partner._debt_followup_pec_email()
             if pec and level.auto_execute and level.mail_template_id:
                 partner._debt_followup_send_template(level, partner_moves, email_to=pec)
@@ -813,6 +826,7 @@ class ResPartner(models.Model):
         """The reminder letter as PDF on the partner's chatter, and an activity
         to post it."""
         report = self.env.ref("debt_followup.action_report_debt_followup_letter")
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self:
             pdf, _report_type = (
                 self.env["ir.actions.report"]
@@ -834,7 +848,7 @@ class ResPartner(models.Model):
                     }
                 )
             )
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             partner.sudo().message_post(
                 body=partner._debt_followup_note(level, partner_moves),
                 attachment_ids=attachment.ids,
