@@ -121,3 +121,21 @@ class TestLateCharges(DebtFollowupCommon):
             # 2 % of 10,000.00, once per invoice; no Italian interest for a Brazilian company.
             self.assertEqual(self.customer_it.debt_late_fine, 200.0)
             self.assertEqual(self.customer_it.debt_late_interest, 0.0)
+
+    @freeze_time("2025-08-31")
+    def test_letter_lists_interest_and_compensation_where_they_apply(self):
+        report = self.env.ref("debt_followup.action_report_debt_followup_letter")
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            report, (self.customer_it | self.consumer).ids
+        )
+        text = html.decode()
+        business, consumer = text.split("Mario Rossi", 1)
+        # In Italian, amounts as Italian writes them: 264,05 interest, 40,00
+        # compensation, 10.304,05 in all; nothing of the kind for the consumer.
+        self.assertIn("Interessi di mora fino al 31 agosto 2025 (D.Lgs. 231/2002)", business)
+        self.assertIn("264,05", business)
+        self.assertIn("Risarcimento forfettario dei costi di recupero, 1 fattura/e", business)
+        self.assertIn("40,00", business)
+        self.assertIn("10.304,05", business)
+        self.assertNotIn("Interessi di mora", consumer)
+        self.assertNotIn("Risarcimento forfettario", consumer)

@@ -15,6 +15,8 @@ from odoo.tools.misc import babel_locale_parse, formatLang
 
 from ..tools import calling_window
 from ..tools.escalation import Step, next_step
+from ..tools.formatting import format_amount
+from ..tools.formatting import format_date as format_date_long
 from ..tools.interest import late_fine, late_interest
 from .debt_followup_call import CONVERSATION_OUTCOMES
 from .debt_followup_level import WRITTEN_CHANNELS
@@ -1257,6 +1259,51 @@ class ResPartner(models.Model):
             partner.debt_late_compensation = totals["compensation"]
             partner.debt_late_fine = totals["fine"]
             partner.debt_late_charges_note = notes.get(partner.commercial_partner_id.id, False)
+
+    def _debt_letter_charges(self, lines, lang):
+        """Late charges not yet invoiced, for letters and e-mails: one row per
+        kind (``label``, ``amount``) in ``lang``, and the total due with them when
+        the overdue ``lines`` are all in the company's currency."""
+        self.ensure_one()
+        charges = self._debt_late_charges()[0].get(self.commercial_partner_id.id, [])
+        if not charges:
+            return {"charges": [], "total_with_charges": ""}
+        env = self.with_context(lang=lang).env
+        company = self.env.company
+        currency = company.currency_id
+        rule = self.env["debt.followup.late.payment.rule"]._for_company(company)
+        totals = dict.fromkeys(("interest", "compensation", "fine"), 0.0)
+        counts = dict.fromkeys(totals, 0)
+        for charge in charges:
+            totals[charge["kind"]] += charge["amount"]
+            counts[charge["kind"]] += 1
+        labels = {
+            "interest": env._(
+                "Late payment interest up to %(date)s (%(law)s)",
+                date=format_date_long(fields.Date.context_today(self), lang),
+                law=rule.law or "",
+            ),
+            "compensation": env._(
+                "Flat compensation for recovery costs, %(count)s unpaid invoice(s) (%(law)s)",
+                count=counts["compensation"],
+                law=rule.law or "",
+            ),
+            "fine": env._(
+                "Late fine of %(percent)s%%",
+                percent=formatLang(env, company.debt_late_fine_percent),
+            ),
+        }
+        rows = [
+            {"label": labels[kind], "amount": format_amount(amount, currency.name, lang)}
+            for kind, amount in totals.items()
+            if amount
+        ]
+        total = ""
+        if lines and lines.currency_id == currency:
+            total = format_amount(
+                sum(lines.mapped("amount_residual")) + sum(totals.values()), currency.name, lang
+            )
+        return {"charges": rows, "total_with_charges": total}
 
     def action_debt_create_late_charges_invoice(self):
         """A draft customer invoice with the late charges not yet invoiced."""
