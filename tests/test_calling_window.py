@@ -5,7 +5,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import DebtFollowupCommon
@@ -259,3 +259,16 @@ class TestCallingWindow(DebtFollowupCommon):
         self.assertFalse(row.debt_can_call_now)
         self.assertEqual(row.debt_next_call_slot, datetime(2026, 4, 20, 6, 30))
         self.assertIn("12:00 (Europe/Rome)", row.debt_local_time)
+
+    def test_windows_are_reachable_and_editable_by_managers_only(self):
+        menu = self.env.ref("debt_followup.debt_followup_calling_window_menu")
+        self.assertEqual(
+            menu.action, self.env.ref("debt_followup.debt_followup_calling_window_action")
+        )
+        self.assertEqual(menu.parent_id, self.env.ref("account.menu_finance_configuration"))
+        window = self.env.ref("debt_followup.debt_followup_calling_window_portugal")
+        window.with_user(self.manager).weekday_end = 19.5
+        self.assertEqual(window.weekday_end, 19.5)
+        with self.assertRaises(AccessError):
+            window.with_user(self.collector).weekday_end = 22.0
+        self.assertEqual(window.weekday_end, 19.5)
