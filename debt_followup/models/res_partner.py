@@ -544,7 +544,10 @@ class ResPartner(models.Model):
             self.debt_collector_id
             or self.user_id
             or self.env.company.debt_responsible_id
-            or self.env.ref("base.user_admin")
+            # from the cached xmlid table: no query per customer in the daily run
+            or self.env["res.users"].browse(
+                self.env["ir.model.data"]._xmlid_to_res_id("base.user_admin")
+            )
         )
 
     def _debt_followup_pec_email(self):
