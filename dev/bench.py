@@ -1220,6 +1220,10 @@ def run_steps(args, steps, conf, options, data_db):
                 print("==> worklist", flush=True)
                 results["worklist"] = run_worker(conf, run_db, "worklist", light)
     if "worklist" in steps and "worklist" not in results:
+        # the worklist lists the actions the daily run planned: run it first
+        copy_db(options, data_db, run_db)
+        print("==> daily run (not measured), then worklist", flush=True)
+        run_worker(conf, run_db, "daily", light)
         results["worklist"] = run_worker(conf, run_db, "worklist", light)
     if not args.keep:
         drop_db(options, run_db)
