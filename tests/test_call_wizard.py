@@ -61,7 +61,8 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(form.level_id, self.phone_level)
         self.assertIn('href="tel:+390612345678"', str(form.phone_link))
         form.outcome = "promise"
-        form.promise_amount = 1000
+        # The amount starts at what the invoices owe.
+        self.assertEqual(form.promise_amount, 1000)
         form.promise_date = date(2026, 3, 10)
         form.installment_count = 3
         plan = []
@@ -246,8 +247,11 @@ class TestCallWizard(DebtFollowupCommon):
 
     def test_refuses_zero_promise(self):
         self._assert_refused(
-            "needs an amount and a date", outcome="promise", promise_date="2026-03-10"
+            "above zero", outcome="promise", promise_amount=0, promise_date="2026-03-10"
         )
+
+    def test_refuses_promise_without_date(self):
+        self._assert_refused("needs an amount and a date", outcome="promise")
 
     def test_refuses_negative_promise(self):
         self._assert_refused(

@@ -59,7 +59,9 @@ class DebtFollowupCallWizard(models.TransientModel):
     outcome = fields.Selection(CALL_OUTCOMES, required=True)
     note = fields.Text()
     duration = fields.Float(string="Duration (minutes)")
-    promise_amount = fields.Monetary()
+    promise_amount = fields.Monetary(
+        compute="_compute_promise_amount", store=True, readonly=False, precompute=True
+    )
     promise_date = fields.Date(string="First Payment On")
     installment_count = fields.Integer(string="Installments", default=1)
     line_ids = fields.One2many(
@@ -221,6 +223,14 @@ class DebtFollowupCallWizard(models.TransientModel):
             ],
         }
 
+    @api.depends("outcome", "move_ids")
+    def _compute_promise_amount(self):
+        """A promise starts at what the chosen invoices still owe; the collector
+        lowers it when the customer promises part of it."""
+        for wizard in self:
+            if wizard.outcome == "promise" and not wizard.promise_amount:
+                wizard.promise_amount = sum(wizard.move_ids.mapped("amount_residual_signed"))
+
     @api.depends("promise_amount", "promise_date", "installment_count", "outcome")
     def _compute_line_ids(self):
         for wizard in self:
@@ -290,7 +300,7 @@ class DebtFollowupCallWizard(models.TransientModel):
 
     def _debt_check_promise(self):
         currency = self.currency_id
-        if not self.promise_amount or not self.promise_date:
+        if not self.promise_date:
             raise ValidationError(self.env._("A promise to pay needs an amount and a date."))
         if currency.compare_amounts(self.promise_amount, 0) <= 0:
             raise ValidationError(self.env._("A promise to pay needs an amount above zero."))
