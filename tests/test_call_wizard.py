@@ -220,6 +220,22 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(wizard.partner_id, self.customer_it)
         self.assertEqual(wizard.move_ids, other)
 
+    def test_opened_from_the_worklist(self):
+        row = self.env["debt.followup.worklist"].search([("partner_id", "=", self.customer_it.id)])
+        self.assertTrue(row)
+        wizard = (
+            self.env["debt.followup.call.wizard"]
+            .with_user(self.collector)
+            .with_context(
+                active_model="debt.followup.worklist",
+                active_id=row.id,
+                default_partner_id=row.partner_id.id,
+            )
+            .create({"outcome": "reached"})
+        )
+        self.assertEqual(wizard.partner_id, self.customer_it)
+        self.assertEqual(wizard.move_ids, self.invoice)
+
     def test_history_at_a_glance(self):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=self.invoice.ids
