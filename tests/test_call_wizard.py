@@ -248,6 +248,22 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(values["calls"][0][1:], ("No answer", self.collector.name))
         self.assertEqual((values["kept"], values["broken"]), (0, 0))
 
+    def test_history_in_constant_queries(self):
+        def count_queries():
+            wizard = self._wizard(outcome="reached")
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            wizard._debt_history_values()
+            return self.env.cr.sql_log_count - before
+
+        self._wizard(outcome="no_answer").action_log_call()
+        count_queries()  # warm the caches of access rules
+        one_call = count_queries()
+        for day in (4, 5):
+            with freeze_time(f"2026-03-0{day} 09:00:00"):
+                self._wizard(outcome="busy").action_log_call()
+        self.assertEqual(count_queries(), one_call)
+
     # Refusals: a clear message, nothing written -------------------------
 
     def _assert_refused(self, message, exception=ValidationError, **values):
