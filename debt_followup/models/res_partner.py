@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_date, split_every
 from odoo.tools.misc import babel_locale_parse
 
 from ..tools import calling_window
@@ -740,7 +740,7 @@ class ResPartner(models.Model):
             % self.env._(
                 "%(invoice)s, due %(date)s: %(amount)s",
                 invoice=move.name,
-                date=move.invoice_date_due,
+                date=format_date(self.env, move.invoice_date_due, lang_code=self.lang),
                 amount=currency.format(move.amount_residual),
             )
             for move in moves
