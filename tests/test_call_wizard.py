@@ -60,6 +60,9 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(form.move_ids[:], self.invoice)
         self.assertEqual(form.level_id, self.phone_level)
         self.assertIn('href="tel:+390612345678"', str(form.phone_link))
+        # The level's script in the customer's language, with the facts of the call.
+        self.assertIn("INV/", str(form.call_script))
+        self.assertIn("1.000,00", str(form.call_script))
         form.outcome = "promise"
         # The amount starts at what the invoices owe.
         self.assertEqual(form.promise_amount, 1000)

@@ -124,9 +124,11 @@ class DebtFollowupCallWizard(models.TransientModel):
     @api.depends("level_id", "partner_id")
     def _compute_call_script(self):
         for wizard in self:
-            wizard.call_script = wizard.level_id.with_context(
-                lang=wizard.partner_id.lang or self.env.lang
-            ).call_script
+            wizard.call_script = (
+                wizard.level_id._render_call_script(wizard.partner_id.commercial_partner_id)
+                if wizard.level_id and wizard.partner_id
+                else False
+            )
 
     @api.depends("partner_id.phone", "partner_id.country_id")
     def _compute_phone(self):
