@@ -117,6 +117,16 @@ class TestCallWizard(DebtFollowupCommon):
             [(ln.date, ln.amount) for ln in promise.line_ids], [(date(2026, 3, 20), 400)]
         )
 
+    def test_new_promise_replaces_the_open_one(self):
+        self._wizard(outcome="promise", promise_date="2026-03-20").action_log_call()
+        first = self._calls().promise_id
+        with freeze_time("2026-03-04 09:00:00"):
+            self._wizard(
+                outcome="promise", promise_date="2026-03-25", installment_count=2
+            ).action_log_call()
+        self.assertEqual(first.state, "cancelled")
+        self.assertEqual(self.invoice.debt_promise_id.line_ids.mapped("amount"), [500, 500])
+
     def test_reached_closes_the_call_activity(self):
         self._wizard(outcome="reached", duration=4).action_log_call()
         call = self._calls()

@@ -433,6 +433,10 @@ class DebtFollowupCallWizard(models.TransientModel):
         return users.sorted("id")[:1] or self.env.user
 
     def _debt_apply_promise(self, call):
+        # The new promise replaces the open ones on the same invoices.
+        self.env["debt.followup.promise"].search(
+            [("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]
+        ).action_cancel()
         promise = self.env["debt.followup.promise"].create(
             {
                 "partner_id": call.partner_id.id,
