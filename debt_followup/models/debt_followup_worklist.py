@@ -77,12 +77,8 @@ class DebtFollowupWorklist(models.Model):
                 SELECT aml.partner_id,
                        SUM(aml.amount_residual) AS amount,
                        MIN(aml.date_maturity) AS oldest
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
+                  FROM %(items)s
+                 WHERE aml.amount_residual > 0
                    AND aml.date_maturity < %(today)s
                    AND aml.company_id = %(company)s
               GROUP BY aml.partner_id
@@ -118,6 +114,7 @@ class DebtFollowupWorklist(models.Model):
               JOIN due ON due.partner_id = overdue.partner_id
               JOIN res_partner partner ON partner.id = overdue.partner_id
             """,
+            items=self.env["account.move.line"]._debt_open_receivables_from(),
             today=today,
             company=company.id,
             currency=company.currency_id.id,

@@ -253,19 +253,16 @@ class ResPartner(models.Model):
                          AND promised.move_id IS NOT NULL), 0),
                    MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
                    BOOL_OR(aml.amount_residual > 0)
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
+              FROM %(items)s
          LEFT JOIN (SELECT DISTINCT rel.move_id
                       FROM debt_followup_promise_move_rel rel
                       JOIN debt_followup_promise promise ON promise.id = rel.promise_id
                      WHERE promise.state = 'open') promised ON promised.move_id = aml.move_id
-             WHERE acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND aml.reconciled IS NOT TRUE
-               AND aml.company_id = %(company)s
+             WHERE aml.company_id = %(company)s
                %(partner_filter)s
           GROUP BY aml.partner_id
             """,
+            items=self.env["account.move.line"]._debt_open_receivables_from(),
             overdue=overdue,
             eligible=eligible,
             company=self.env.company.id,
@@ -596,15 +593,12 @@ class ResPartner(models.Model):
             SQL(
                 """
                 SELECT DISTINCT aml.partner_id
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
+                  FROM %s
+                 WHERE aml.amount_residual > 0
                    AND aml.date_maturity <= %s
                    AND aml.company_id = %s
                 """,
+                self.env["account.move.line"]._debt_open_receivables_from(),
                 horizon,
                 self.env.company.id,
             )
