@@ -1,6 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from babel.dates import format_date
+from babel.numbers import format_currency as format_amount
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_datetime
+
+from ..tools.messaging import is_mobile_number, sms_plain, whatsapp_url
 
 FOLLOWUP_STATUSES = [
     ("ok", "Nothing overdue"),
@@ -75,6 +82,16 @@ class ResPartner(models.Model):
     )
     debt_promise_ids = fields.One2many(
         "debt.followup.promise", "partner_id", string="Promises to Pay"
+    )
+    debt_sms_blocked_reason = fields.Char(
+        string="No Text Messages",
+        compute="_compute_debt_sms_blocked_reason",
+        help="Why follow-up steps send this customer no SMS and offer no WhatsApp chat.",
+    )
+    debt_whatsapp_available = fields.Boolean(
+        string="WhatsApp Possible",
+        compute="_compute_debt_sms_blocked_reason",
+        help="A mobile number that may get messages, and no stop-contact request.",
     )
 
     @api.depends_context("company")
@@ -197,3 +214,228 @@ class ResPartner(models.Model):
             else:
                 partner.debt_followup_status = "overdue"
             partner.debt_next_action_date = False
+
+    # ------------------------------------------------------------
+    # Text messages: SMS steps and WhatsApp click-to-chat
+    # ------------------------------------------------------------
+
+    @api.depends("phone_sanitized", "commercial_partner_id.debt_no_contact")
+    def _compute_debt_sms_blocked_reason(self):
+        for partner in self:
+            if partner.commercial_partner_id.debt_no_contact:
+                reason = self.env._("Stop contact requested: no SMS or WhatsApp message.")
+            elif not partner.phone:
+                reason = self.env._("No phone number for SMS or WhatsApp.")
+            elif not partner.phone_sanitized:
+                reason = self.env._(
+                    "The phone number %(phone)s is not valid: no SMS or WhatsApp message.",
+                    phone=partner.phone,
+                )
+            elif partner.phone_sanitized_blacklisted:
+                reason = self.env._(
+                    "The number %(phone)s is on the SMS blacklist: no SMS or WhatsApp message.",
+                    phone=partner.phone_sanitized,
+                )
+            else:
+                reason = False
+            partner.debt_sms_blocked_reason = reason
+            partner.debt_whatsapp_available = not reason and is_mobile_number(
+                partner.phone_sanitized
+            )
+
+    def _debt_message_level(self, level=None):
+        """The step whose text message is meant: the given one, else the one of the
+        rendering context (``debt_level_id``), else the customer's current level."""
+        self.ensure_one()
+        if level:
+            return level
+        if self.env.context.get("debt_level_id"):
+            return self.env["debt.followup.level"].browse(self.env.context["debt_level_id"])
+        return self.commercial_partner_id.debt_followup_level_id
+
+    def _debt_message_lines(self):
+        """Open receivable items a text message is about: the overdue ones, or for
+        a courtesy reminder (nothing overdue yet) the ones about to fall due."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("no_followup", "=", False),
+            ],
+            order="date_maturity, id",
+        )
+        overdue = lines.filtered(lambda line: line.date_maturity and line.date_maturity < today)
+        return overdue or lines
+
+    def _debt_message_value(self, key):
+        """One fact of the text message of a follow-up step (the placeholders of
+        the SMS templates), written for the customer in the customer's language:
+
+        - ``creditor``: the name of the company that is owed;
+        - ``due_date``: the oldest due date concerned, as digits (30/11/2026);
+        - ``amount``: the amount due, formatted for the language, or an empty
+          string when the step does not allow the amount in a text message;
+        - ``pay_url``: the portal link of the oldest invoice concerned, where the
+          customer sees it and pays online.
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if key == "creditor":
+            return self.env.company.name
+        lines = partner._debt_message_lines()
+        if not lines:
+            return ""
+        locale = partner.lang or self.env.lang or "en_US"
+        if key == "due_date":
+            return format_date(lines[0].date_maturity, "short", locale=locale)
+        if key == "amount":
+            if not partner._debt_message_level().sms_show_amount:
+                return ""
+            currency = lines.currency_id if len(lines.currency_id) == 1 else None
+            amount = sum(
+                lines.mapped("amount_residual_currency" if currency else "amount_residual")
+            )
+            return sms_plain(
+                format_amount(amount, (currency or self.env.company.currency_id).name, locale=locale)
+            )
+        if key == "pay_url":
+            move = lines[0].move_id
+            move._portal_ensure_token()
+            return move.get_base_url() + move.get_portal_url()
+        raise ValueError(f"Unknown text message placeholder {key!r}")
+
+    def _debt_message_template(self, level=None):
+        self.ensure_one()
+        level = self._debt_message_level(level)
+        return level.sms_template_id or self.env.ref(
+            "debt_followup.sms_template_debt_reminder", raise_if_not_found=False
+        )
+
+    def _debt_render_message(self, level=None):
+        """The text message of the step for these customers, each in its language,
+        as the SMS carries it: ``{partner_id: text}`` (one rendering per template)."""
+        texts = dict.fromkeys(self.ids, "")
+        groups = {}
+        for partner in self:
+            key = (partner._debt_message_template(level), partner._debt_message_level(level))
+            groups.setdefault(key, self.browse())
+            groups[key] |= partner
+        for (template, step), partners in groups.items():
+            if not template:
+                continue
+            rendered = template.with_context(debt_level_id=step.id)._render_field(
+                "body", partners.ids, compute_lang=True
+            )
+            texts.update((pid, sms_plain(text)) for pid, text in rendered.items())
+        return texts
+
+    def _debt_send_sms(self, level):
+        """The SMS of an SMS step, to these customers' phones (E.164), through
+        Odoo's SMS queue. The daily run calls it for an automatic SMS step.
+
+        A customer that may not get one (stop contact, no, invalid or blacklisted
+        number) gets a note saying why, and the others go on. The message is
+        posted now on the customer and its invoices, so that the step is done
+        once; outside the debtor's calling window Odoo holds its delivery
+        (``mail.message.schedule``) until the next allowed moment, when the
+        scheduled-messages cron creates the SMS.
+
+        :return: the customers an SMS was sent or scheduled to
+        """
+        partners = self.commercial_partner_id
+        blocked = partners.filtered("debt_sms_blocked_reason")
+        if blocked:
+            blocked._message_log_batch(
+                {
+                    partner.id: self.env._(
+                        "SMS of step “%(level)s” not sent: %(reason)s",
+                        level=level.name,
+                        reason=partner.debt_sms_blocked_reason,
+                    )
+                    for partner in blocked
+                }
+            )
+        recipients = partners - blocked
+        texts = recipients._debt_render_message(level)
+        now = fields.Datetime.now()
+        slots = recipients._debt_next_call_slots(now)
+        held_any = any(slot and slot > now for slot in slots.values())
+        zones = recipients._debt_call_rules() if held_any else {}
+        no_slot = recipients.filtered(lambda partner: not slots[partner.id])
+        if no_slot:
+            no_slot._message_log_batch(
+                dict.fromkeys(
+                    no_slot.ids,
+                    self.env._(
+                        "SMS of step “%(level)s” not sent: no moment of the coming year "
+                        "falls in the customer's calling window.",
+                        level=level.name,
+                    ),
+                )
+            )
+        recipients -= no_slot
+        for partner in recipients:
+            slot = slots[partner.id]
+            held = slot if slot > now else False
+            partner._message_sms(texts[partner.id], put_in_queue=True, scheduled_date=held)
+            if held:
+                partner._message_log(
+                    body=self.env._(
+                        "SMS held until %(moment)s (customer's local time): outside its "
+                        "calling window.",
+                        moment=format_datetime(self.env, held, tz=zones[partner.id][1].key),
+                    )
+                )
+            moves = partner._debt_message_lines().move_id
+            if moves:
+                moves._message_log_batch(
+                    dict.fromkeys(
+                        moves.ids,
+                        Markup("%s<br/>%s")
+                        % (
+                            self.env._(
+                                "SMS reminder to %(customer)s (%(phone)s):",
+                                customer=partner.display_name,
+                                phone=partner.phone_sanitized,
+                            ),
+                            texts[partner.id],
+                        ),
+                    )
+                )
+        return recipients
+
+    def action_debt_whatsapp(self):
+        """Open a WhatsApp chat with the customer, the step's short message written
+        in its language, and log on the customer that the chat was opened."""
+        self.ensure_one()
+        if not self.debt_whatsapp_available:
+            raise UserError(
+                self.debt_sms_blocked_reason
+                or self.env._(
+                    "%(phone)s is not a mobile number: WhatsApp is offered for mobiles only.",
+                    phone=self.phone,
+                )
+            )
+        text = self._debt_render_message()[self.id]
+        self.commercial_partner_id.message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "WhatsApp chat opened by %(user)s with the message:", user=self.env.user.name
+                ),
+                text,
+            ),
+            message_type="comment",
+            subtype_xmlid="debt_followup.mt_debt_whatsapp",
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": whatsapp_url(self.phone_sanitized, text),
+            "target": "new",
+        }
