@@ -16,6 +16,7 @@
         "data/mail_activity_type_data.xml",
         "data/debt_followup_level_data.xml",
         "data/sms_template_data.xml",
+        "data/ir_cron_data.xml",
         "wizard/debt_followup_call_wizard_views.xml",
         "views/debt_followup_level_views.xml",
         "views/debt_followup_call_views.xml",
