@@ -5,5 +5,6 @@ from . import debt_followup_level
 from . import debt_followup_promise
 from . import debt_followup_promise_line
 from . import debt_followup_call
+from . import debt_followup_calling_window
 from . import res_partner
 from . import account_move

@@ -15,6 +15,10 @@ CALL_OUTCOMES = [
 ]
 # Outcomes where the debtor was not reached: they count as failed attempts.
 FAILED_OUTCOMES = ("no_answer", "busy")
+# Outcomes where the debt was discussed with the debtor: they count against the
+# conversation caps (per day, per week). A call-back request, someone else
+# answering or a wrong number are attempts, not conversations.
+CONVERSATION_OUTCOMES = ("reached", "promise", "dispute", "paid_claimed", "refused")
 
 
 class DebtFollowupCall(models.Model):

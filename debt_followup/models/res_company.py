@@ -31,6 +31,27 @@ class ResCompany(models.Model):
         default=2,
         help="Days allowed after an installment date before the promise counts as broken.",
     )
+    debt_max_conversations_day = fields.Integer(
+        string="Conversations per Day",
+        default=1,
+        help="At most this many conversations a day with the same debtor (UNIREC).",
+    )
+    debt_max_conversations_week = fields.Integer(
+        string="Conversations per Week",
+        default=3,
+        help="At most this many conversations a calendar week with the same debtor (UNIREC).",
+    )
+    debt_max_attempts = fields.Integer(
+        string="Call Attempts per Period",
+        default=7,
+        help="At most this many call attempts, answered or not, with the same debtor "
+        "in the period below (US Regulation F presumption).",
+    )
+    debt_attempts_period = fields.Integer(
+        string="Attempts Period (days)",
+        default=7,
+        help="Rolling period, in days, over which call attempts are counted.",
+    )
 
     _debt_followup_interval_positive = models.Constraint(
         "CHECK(debt_followup_interval >= 0)",
@@ -47,6 +68,11 @@ class ResCompany(models.Model):
     _debt_promise_grace_days_positive = models.Constraint(
         "CHECK(debt_promise_grace_days >= 0)",
         "The promise grace days cannot be negative.",
+    )
+    _debt_call_caps_positive = models.Constraint(
+        "CHECK(debt_max_conversations_day >= 1 AND debt_max_conversations_week >= 1 "
+        "AND debt_max_attempts >= 1 AND debt_attempts_period >= 1)",
+        "Call caps and their period must be at least 1.",
     )
 
     @api.model_create_multi

@@ -1,18 +1,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
 import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency as format_amount
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime, split_every
+from odoo.tools import SQL, split_every
+from odoo.tools.misc import babel_locale_parse
 
+from ..tools import calling_window
 from ..tools.escalation import Step, next_step
 from ..tools.messaging import is_mobile_number, sms_plain, whatsapp_url
+from .debt_followup_call import CONVERSATION_OUTCOMES
 from .debt_followup_level import WRITTEN_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -152,10 +156,28 @@ class ResPartner(models.Model):
         compute="_compute_debt_sms_blocked_reason",
         help="Why follow-up steps send this customer no SMS and offer no WhatsApp chat.",
     )
+    debt_followup_channel = fields.Selection(related="debt_followup_level_id.channel")
     debt_whatsapp_available = fields.Boolean(
         string="WhatsApp Possible",
         compute="_compute_debt_sms_blocked_reason",
         help="A mobile number that may get messages, and no stop-contact request.",
+    )
+    debt_local_time = fields.Char(
+        string="Debtor Local Time",
+        compute="_compute_debt_call_slot",
+        help="Time now where the debtor is: from the phone number, else the contact's "
+        "time zone, else the company's.",
+    )
+    debt_can_call_now = fields.Boolean(
+        string="Can Call Now",
+        compute="_compute_debt_call_slot",
+        help="The calling window of the debtor's country and state, its public holidays "
+        "and the call caps allow a call now.",
+    )
+    debt_next_call_slot = fields.Datetime(
+        string="Next Allowed Call",
+        compute="_compute_debt_call_slot",
+        help="First moment at which this debtor may be called.",
     )
 
     @api.depends_context("company")
@@ -791,8 +813,12 @@ class ResPartner(models.Model):
         self.sudo().write({"debt_last_contact_date": fields.Datetime.now()})
 
     def _debt_followup_action_sms(self, level, moves):
-        """For now an activity asking a human to send the text message."""
-        self.filtered(lambda p: not p.debt_no_contact)._debt_followup_ask_written(level, moves)
+        """The level's SMS in each partner's language (when the level is automatic),
+        else an activity asking a human to send it (button "Send SMS")."""
+        if not (level.auto_execute and level.sms_template_id):
+            self.filtered(lambda p: not p.debt_no_contact)._debt_followup_ask_written(level, moves)
+            return
+        self._debt_send_sms(level, moves)
 
     def _debt_followup_action_visit(self, level, moves):
         """An activity for the collector to visit the customer."""
@@ -888,6 +914,153 @@ class ResPartner(models.Model):
         self.commercial_partner_id._debt_followup_run()
         return True
 
+    # Calling windows, holidays and caps (COMPLIANCE.md)
+
+    def _debt_call_rules(self):
+        """Per partner id: (calling window rule, debtor's zone, holiday calendar).
+
+        Zone: the phone number's, else the contact's, else the company's. Country:
+        the contact's, else the phone number's. State: the contact's, else (Brazil)
+        the one of the phone's area code. The window is the state's, else the
+        country's, else the fallback row; without any row, calls are not limited."""
+        find_window = self.env["debt.followup.calling.window"]._debt_window_finder()
+        company_tz = self.env.company.partner_id.tz or "UTC"
+        phone_info = {}
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            region = (partner.country_id or commercial.country_id).code
+            phone = partner.phone or commercial.phone
+            phone_info[partner.id] = (
+                calling_window.phone_time_zone(phone, region),
+                *calling_window.phone_country_state(phone, region),
+            )
+        countries = self.env["res.country"].search(
+            [("code", "in", list({code for _tz, code, _st in phone_info.values() if code}))]
+        )
+        country_by_code = {country.code: country for country in countries}
+        states = self.env["res.country.state"].search(
+            [
+                ("country_id.code", "=", "BR"),
+                ("code", "in", list(calling_window.BR_AREA_CODE_STATES.values())),
+            ]
+        )
+        state_by_code = {state.code: state for state in states}
+        always_open = calling_window.CallingWindow((0.0, 24.0), (0.0, 24.0), (0.0, 24.0), False)
+        rules = {}
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            phone_tz, phone_country, phone_state = phone_info[partner.id]
+            country = (
+                partner.country_id
+                or commercial.country_id
+                or country_by_code.get(phone_country, self.env["res.country"])
+            )
+            state = partner.state_id or commercial.state_id
+            if not state and country.code == "BR" and phone_country == "BR":
+                state = state_by_code.get(phone_state, state)
+            window = find_window(country, state)
+            rules[partner.id] = (
+                window._to_rule() if window else always_open,
+                calling_window.time_zone(phone_tz or partner.tz or commercial.tz or company_tz),
+                calling_window.HolidayCalendar(country.code, state.code or None),
+            )
+        return rules
+
+    def _debt_past_calls(self, since):
+        """Calls logged with these debtors in the current company since a naive
+        UTC moment, in one query: {commercial partner id: [(call id, date,
+        conversation)]}. Only dates and outcomes are read, never notes, so that
+        every user who sees the status may see when a call is allowed."""
+        self.env["debt.followup.call"].flush_model(["partner_id", "date", "outcome", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, id, date, outcome IN %s
+                  FROM debt_followup_call
+                 WHERE partner_id IN %s AND company_id = %s AND date >= %s
+              ORDER BY date, id
+                """,
+                CONVERSATION_OUTCOMES,
+                tuple(self.commercial_partner_id.ids) or (0,),
+                self.env.company.id,
+                since,
+            )
+        )
+        calls = {}
+        for partner_id, call_id, date, conversation in rows:
+            calls.setdefault(partner_id, []).append((call_id, date, conversation))
+        return calls
+
+    @api.model
+    def _debt_call_caps(self, company=None):
+        company = company or self.env.company
+        return calling_window.Caps(
+            per_day=company.debt_max_conversations_day,
+            per_week=company.debt_max_conversations_week,
+            attempts=company.debt_max_attempts,
+            attempt_days=company.debt_attempts_period,
+        )
+
+    @api.model
+    def _debt_calls_since(self, moment, caps):
+        """Oldest call that can weigh on a call at ``moment``: the rolling attempts
+        period or the ISO week (7 days), plus a day for time zones."""
+        return moment - datetime.timedelta(days=max(caps.attempt_days, 7) + 1)
+
+    def _debt_next_call_slots(self, dt=None):
+        """{partner id: first naive UTC moment at or after ``dt`` (default now) at
+        which the debtor may be called, or False past a year}. One query for the
+        calls of the whole recordset."""
+        dt = dt or fields.Datetime.now()
+        caps = self._debt_call_caps()
+        rules = self._debt_call_rules()
+        past = self._debt_past_calls(self._debt_calls_since(dt, caps))
+        slots = {}
+        for partner in self:
+            window, tz, holidays = rules[partner.id]
+            calls = [
+                calling_window.PastCall(date, conversation)
+                for _id, date, conversation in past.get(partner.commercial_partner_id.id, [])
+            ]
+            slots[partner.id] = (
+                calling_window.next_call_slot(
+                    window, tz, dt, holidays=holidays, calls=calls, caps=caps
+                )
+                or False
+            )
+        return slots
+
+    def _debt_next_call_slot(self, dt=None):
+        """First moment at or after ``dt`` (naive UTC; default now) at which this
+        debtor may be called, honouring the calling window of the debtor's place,
+        its public holidays and the company's call caps (False past a year).
+        It does not look at ``debt_no_contact``: callers check it."""
+        self.ensure_one()
+        return self._debt_next_call_slots(dt)[self.id]
+
+    @api.depends_context("company", "lang")
+    @api.depends("phone", "tz", "country_id", "state_id", "debt_no_contact")
+    def _compute_debt_call_slot(self):
+        now = fields.Datetime.now()
+        real = self.filtered("id")
+        slots = real._debt_next_call_slots(now)
+        rules = real._debt_call_rules()
+        locale = babel_locale_parse(self.env.lang)
+        for partner in self:
+            if partner not in real:
+                partner.debt_local_time = False
+                partner.debt_can_call_now = False
+                partner.debt_next_call_slot = False
+                continue
+            tz = rules[partner.id][1]
+            local = calling_window.to_local(now, tz)
+            time_str = format_datetime(local, "EEE HH:mm", tzinfo=tz, locale=locale)
+            partner.debt_local_time = f"{time_str} ({tz.key})"
+            partner.debt_next_call_slot = slots[partner.id]
+            partner.debt_can_call_now = (
+                slots[partner.id] == now and not partner.commercial_partner_id.debt_no_contact
+            )
+
     # ------------------------------------------------------------
     # Text messages: SMS steps and WhatsApp click-to-chat
     # ------------------------------------------------------------
@@ -927,24 +1100,22 @@ class ResPartner(models.Model):
         return self.commercial_partner_id.debt_followup_level_id
 
     def _debt_message_lines(self):
-        """Open receivable items a text message is about: the overdue ones, or for
-        a courtesy reminder (nothing overdue yet) the ones about to fall due."""
+        """Open receivable items a text message is about: those of the invoices the
+        step covers (overdue ones, or for a courtesy step the ones about to fall
+        due), oldest due date first."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        lines = self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.env.company.id),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", ">", 0),
-                ("no_followup", "=", False),
-            ],
-            order="date_maturity, id",
-        )
-        overdue = lines.filtered(lambda line: line.date_maturity and line.date_maturity < today)
-        return overdue or lines
+        partner = self.commercial_partner_id
+        moves = partner._debt_followup_moves(partner._debt_message_level())
+        if not moves:
+            return partner._debt_overdue_lines()
+        return moves.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+                and not line.no_followup
+            )
+        ).sorted(lambda line: (line.date_maturity, line.id))
 
     def _debt_message_value(self, key):
         """One fact of the text message of a follow-up step (the placeholders of
@@ -975,7 +1146,9 @@ class ResPartner(models.Model):
                 lines.mapped("amount_residual_currency" if currency else "amount_residual")
             )
             return sms_plain(
-                format_amount(amount, (currency or self.env.company.currency_id).name, locale=locale)
+                format_amount(
+                    amount, (currency or self.env.company.currency_id).name, locale=locale
+                )
             )
         if key == "pay_url":
             move = lines[0].move_id
@@ -1008,7 +1181,7 @@ class ResPartner(models.Model):
             texts.update((pid, sms_plain(text)) for pid, text in rendered.items())
         return texts
 
-    def _debt_send_sms(self, level):
+    def _debt_send_sms(self, level, moves=None):
         """The SMS of an SMS step, to these customers' phones (E.164), through
         Odoo's SMS queue. The daily run calls it for an automatic SMS step.
 
@@ -1019,6 +1192,8 @@ class ResPartner(models.Model):
         (``mail.message.schedule``) until the next allowed moment, when the
         scheduled-messages cron creates the SMS.
 
+        :param moves: the invoices of the step, to log the SMS on (default: the
+          invoices the step covers for each customer)
         :return: the customers an SMS was sent or scheduled to
         """
         partners = self.commercial_partner_id
@@ -1057,19 +1232,29 @@ class ResPartner(models.Model):
             slot = slots[partner.id]
             held = slot if slot > now else False
             partner._message_sms(texts[partner.id], put_in_queue=True, scheduled_date=held)
+            partner.sudo().debt_last_contact_date = held or now
             if held:
                 partner._message_log(
                     body=self.env._(
                         "SMS held until %(moment)s (customer's local time): outside its "
                         "calling window.",
-                        moment=format_datetime(self.env, held, tz=zones[partner.id][1].key),
+                        moment=format_datetime(
+                            held,
+                            "short",
+                            tzinfo=zones[partner.id][1],
+                            locale=babel_locale_parse(self.env.lang),
+                        ),
                     )
                 )
-            moves = partner._debt_message_lines().move_id
-            if moves:
-                moves._message_log_batch(
+            partner_moves = (
+                moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+                if moves is not None
+                else partner._debt_message_lines().move_id
+            )
+            if partner_moves:
+                partner_moves._message_log_batch(
                     dict.fromkeys(
-                        moves.ids,
+                        partner_moves.ids,
                         Markup("%s<br/>%s")
                         % (
                             self.env._(
@@ -1082,6 +1267,36 @@ class ResPartner(models.Model):
                     )
                 )
         return recipients
+
+    def action_debt_send_sms(self):
+        """Send the SMS of the customer's current step now (the collector's answer
+        to the activity of a manual SMS step), and close that activity."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        level = partner.debt_followup_level_id
+        if level.channel != "sms" or not level.sms_template_id:
+            raise UserError(
+                self.env._(
+                    "The current follow-up step of %(partner)s is not an SMS step with a "
+                    "text message template.",
+                    partner=partner.display_name,
+                )
+            )
+        if partner.debt_sms_blocked_reason:
+            raise UserError(partner.debt_sms_blocked_reason)
+        if not partner._debt_send_sms(level, partner._debt_followup_moves(level)):
+            raise UserError(
+                self.env._("No moment of the coming year falls in the customer's calling window.")
+            )
+        activity_type = partner._debt_followup_activity_type(
+            level, "debt_followup.mail_activity_type_debt_written"
+        )
+        activities = partner._debt_open_activities().filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )
+        if activities:
+            activities.action_feedback(feedback=self.env._("SMS sent."))
+        return True
 
     def action_debt_whatsapp(self):
         """Open a WhatsApp chat with the customer, the step's short message written
