@@ -5,7 +5,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency as format_amount
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -15,6 +14,7 @@ from odoo.tools.misc import babel_locale_parse
 
 from ..tools import calling_window
 from ..tools.escalation import Step, next_step
+from ..tools.formatting import babel_locale, format_amount
 from ..tools.messaging import is_mobile_number, sms_plain, whatsapp_url
 from .debt_followup_call import CONVERSATION_OUTCOMES
 from .debt_followup_level import WRITTEN_CHANNELS
@@ -1135,9 +1135,10 @@ class ResPartner(models.Model):
         lines = partner._debt_message_lines()
         if not lines:
             return ""
-        locale = partner.lang or self.env.lang or "en_US"
+        lang = partner.lang or self.env.lang
         if key == "due_date":
-            return format_date(lines[0].date_maturity, "short", locale=locale)
+            # digits, short enough for an SMS: 30/11/26 (it, pt), 30/11/2026 (pt_BR)
+            return format_date(lines[0].date_maturity, "short", locale=babel_locale(lang))
         if key == "amount":
             if not partner._debt_message_level().sms_show_amount:
                 return ""
@@ -1145,11 +1146,7 @@ class ResPartner(models.Model):
             amount = sum(
                 lines.mapped("amount_residual_currency" if currency else "amount_residual")
             )
-            return sms_plain(
-                format_amount(
-                    amount, (currency or self.env.company.currency_id).name, locale=locale
-                )
-            )
+            return format_amount(amount, (currency or self.env.company.currency_id).name, lang)
         if key == "pay_url":
             move = lines[0].move_id
             move._portal_ensure_token()
