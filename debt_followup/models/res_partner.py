@@ -8,7 +8,7 @@ from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import babel_locale_parse
 
@@ -1265,6 +1265,14 @@ class ResPartner(models.Model):
                 )
         return recipients
 
+    def _debt_check_collector(self):
+        """Text messages to a debtor are for collectors who may read the customer."""
+        self.check_access("read")
+        if not self.env.user.has_group("debt_followup.group_debt_collector"):
+            raise AccessError(
+                self.env._("Only debt collectors may send follow-up messages to customers.")
+            )
+
     def action_debt_send_sms(self):
         """Send the SMS of the customer's current step now (the collector's answer
         to the activity of a manual SMS step), and close that activity."""
@@ -1281,6 +1289,10 @@ class ResPartner(models.Model):
             )
         if partner.debt_sms_blocked_reason:
             raise UserError(partner.debt_sms_blocked_reason)
+        partner._debt_check_collector()
+        # The collector may read customers without editing them: post as superuser,
+        # in the collector's name.
+        partner = partner.sudo()
         if not partner._debt_send_sms(level, partner._debt_followup_moves(level)):
             raise UserError(
                 self.env._("No moment of the coming year falls in the customer's calling window.")
@@ -1307,8 +1319,11 @@ class ResPartner(models.Model):
                     phone=self.phone,
                 )
             )
+        self._debt_check_collector()
         text = self._debt_render_message()[self.id]
-        self.commercial_partner_id.message_post(
+        # The collector may read customers without editing them: log as superuser,
+        # in the collector's name.
+        self.commercial_partner_id.sudo().message_post(
             body=Markup("%s<br/>%s")
             % (
                 self.env._(
