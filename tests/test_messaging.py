@@ -100,15 +100,15 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             self._run(self.customer_br, self.customer_it_mobile)
 
         expected_br = (
-            "Acme: consta um pagamento em aberto desde 31/10/2026 (R$ 1.234,56). "
-            f"Pague pelo link {self.invoice_br.get_base_url()}{self.invoice_br.get_portal_url()} "
+            "Acme: pagamento vencido em 31/10/2026 (R$ 1.234,56). "
+            f"Pague em {self.invoice_br.get_base_url()}{self.invoice_br.get_portal_url()} "
             "ou fale conosco."
         )
         self.assertSMSOutgoing(self.customer_br, "+5511912345678", content=expected_br)
         self.assertSMSOutgoing(
             self.customer_it_mobile,
             "+393471234567",
-            content="Acme: risulta ancora aperto un pagamento scaduto il 31/10/26 (980,50 €).",
+            content="Acme: pagamento scaduto il 31/10/26 (980,50 €). Paghi qui http",
         )
         # logged on the customer (as an SMS) and on its invoice
         self.assertEqual(self._sms_messages(self.customer_br).body.count("R$ 1.234,56"), 1)
@@ -130,12 +130,12 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
     def test_amount_only_when_the_level_allows_it(self):
         self.sms_level.sms_show_amount = False
         texts = self.customer_br._debt_render_message(self.sms_level)
-        self.assertTrue(texts[self.customer_br.id].startswith("Acme: consta um pagamento"))
-        self.assertIn("desde 31/10/2026. Pague pelo link", texts[self.customer_br.id])
+        self.assertTrue(texts[self.customer_br.id].startswith("Acme: pagamento vencido em"))
+        self.assertIn("em 31/10/2026. Pague em http", texts[self.customer_br.id])
         self.assertNotIn("1.234,56", texts[self.customer_br.id])
         self.sms_level.sms_show_amount = True
         texts = self.customer_br._debt_render_message(self.sms_level)
-        self.assertIn("desde 31/10/2026 (R$ 1.234,56). Pague", texts[self.customer_br.id])
+        self.assertIn("em 31/10/2026 (R$ 1.234,56). Pague em http", texts[self.customer_br.id])
 
     @freeze_time("2026-11-10 14:00:00")
     def test_blacklisted_invalid_and_stop_contact_get_no_sms_and_run_goes_on(self):
@@ -192,7 +192,7 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         with self.mock_datetime_and_now(datetime(2026, 11, 11, 7, 30)), self.mockSMSGateway():
             self.env["mail.message.schedule"].sudo()._send_notifications_cron()
         self.assertSMSOutgoing(
-            self.customer_it_mobile, "+393471234567", content="Acme: risulta ancora aperto"
+            self.customer_it_mobile, "+393471234567", content="Acme: pagamento scaduto il 31/10/26"
         )
         self.assertFalse(schedule.exists())
 
@@ -221,16 +221,16 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             (
                 self.customer_it_mobile,
                 "https://wa.me/393471234567?text=",
-                "Acme: risulta ancora aperto un pagamento scaduto il 31/10/26 (980,50 €).",
-                "Acme%3A%20risulta%20ancora%20aperto%20un%20pagamento%20scaduto%20il%20"
-                "31%2F10%2F26%20%28980%2C50%20%E2%82%AC%29.",
+                "Acme: pagamento scaduto il 31/10/26 (980,50 €). Paghi qui http",
+                "Acme%3A%20pagamento%20scaduto%20il%2031%2F10%2F26%20%28980%2C50%20%E2%82%AC%29."
+                "%20Paghi%20qui%20http",
             ),
             (
                 self.customer_br,
                 "https://wa.me/5511912345678?text=",
-                "Acme: consta um pagamento em aberto desde 31/10/2026 (R$ 1.234,56).",
-                "Acme%3A%20consta%20um%20pagamento%20em%20aberto%20desde%2031%2F10%2F2026%20"
-                "%28R%24%201.234%2C56%29.",
+                "Acme: pagamento vencido em 31/10/2026 (R$ 1.234,56). Pague em http",
+                "Acme%3A%20pagamento%20vencido%20em%2031%2F10%2F2026%20%28R%24%201.234%2C56%29."
+                "%20Pague%20em%20http",
             ),
         )
         for partner, prefix, text, encoded in cases:
