@@ -177,3 +177,22 @@ class TestCallingWindow(DebtFollowupCommon):
         with self.assertRaises(ValidationError):
             window.state_id = self.env.ref("base.state_br_rj")
         self.assertFalse(window.state_id)
+
+    def test_call_outside_window_is_recorded_and_flagged(self):
+        Call = self.env["debt.followup.call"].with_user(self.collector)
+        values = {"partner_id": self.customer_it.id, "outcome": "no_answer"}
+        sunday, thursday = datetime(2026, 12, 13, 10, 0), datetime(2026, 12, 10, 9, 0)
+        calls = Call.create(
+            [
+                dict(values, date=sunday),  # Sunday: no calls
+                dict(values, date=thursday, outcome="reached"),  # 10:00 Rome: fine
+                dict(values, date=datetime(2026, 12, 10, 13, 0), outcome="promise"),
+                dict(values, date=datetime(2026, 12, 11, 8, 0)),  # Friday 09:00 Rome
+            ]
+        )
+        # After Thursday's conversation the day is over the daily cap; Friday is free.
+        self.assertEqual(calls.mapped("outside_window"), [True, False, True, False])
+        calls[0].date = datetime(2026, 12, 14, 9, 0)  # moved to Monday 10:00 Rome
+        self.assertFalse(calls[0].outside_window)
+        outside = Call.search([("outside_window", "=", True), ("id", "in", calls.ids)])
+        self.assertEqual(outside, calls[2])

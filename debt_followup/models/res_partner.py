@@ -144,13 +144,6 @@ class ResPartner(models.Model):
     debt_promise_ids = fields.One2many(
         "debt.followup.promise", "partner_id", string="Promises to Pay"
     )
-    debt_followup_move_ids = fields.One2many(
-        "account.move",
-        "commercial_partner_id",
-        string="Follow-up History",
-        domain=[("debt_followup_level_id", "!=", False)],
-        readonly=True,
-    )
     debt_sms_blocked_reason = fields.Char(
         string="No Text Messages",
         compute="_compute_debt_sms_blocked_reason",
@@ -178,6 +171,13 @@ class ResPartner(models.Model):
         string="Next Allowed Call",
         compute="_compute_debt_call_slot",
         help="First moment at which this debtor may be called.",
+    )
+    debt_followup_move_ids = fields.One2many(
+        "account.move",
+        "commercial_partner_id",
+        string="Follow-up History",
+        domain=[("debt_followup_level_id", "!=", False)],
+        readonly=True,
     )
 
     @api.depends_context("company")
