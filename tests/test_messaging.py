@@ -259,3 +259,37 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
 
         self.customer_br.debt_no_contact = True
         self.assertFalse(self.customer_br.debt_whatsapp_available)
+
+    @freeze_time("2026-11-10 14:00:00")
+    def test_whatsapp_link_of_the_call_wizard_logs_and_redirects(self):
+        self.customer_br.debt_followup_level_id = self.sms_level
+        wizard = (
+            self.env["debt.followup.call.wizard"]
+            .with_user(self.collector)
+            .with_context(active_model="res.partner", active_id=self.customer_br.id)
+            .new({})
+        )
+        link = wizard.whatsapp_link
+        self.assertTrue(link.startswith(f"/debt_followup/whatsapp/{self.customer_br.id}?token="))
+        self.authenticate(self.collector.login, self.collector.login)
+        forged = self.url_open(
+            f"/debt_followup/whatsapp/{self.customer_br.id}?token=forged", allow_redirects=False
+        )
+        self.assertEqual(forged.status_code, 404)
+        self.assertFalse(
+            self.customer_br.message_ids.filtered(
+                lambda m: m.subtype_id == self.env.ref("debt_followup.mt_debt_whatsapp")
+            )
+        )
+        response = self.url_open(link, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(
+            response.headers["Location"].startswith(
+                "https://wa.me/5511912345678?text=Acme%3A%20pagamento%20vencido%20em%20"
+            )
+        )
+        self.assertIn("WhatsApp chat opened by", self.customer_br.message_ids[0].body)
+        # another user's link does not open the chat
+        self.assertNotEqual(self.customer_br.with_user(self.manager).debt_whatsapp_link, link)
+        self.customer_it.debt_followup_level_id = self.sms_level
+        self.assertFalse(self.customer_it.with_user(self.collector).debt_whatsapp_link)

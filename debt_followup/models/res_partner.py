@@ -10,7 +10,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
-from odoo.tools.misc import babel_locale_parse
+from odoo.tools.misc import babel_locale_parse, hmac
 
 from ..tools import calling_window
 from ..tools.escalation import Step, next_step
@@ -154,6 +154,11 @@ class ResPartner(models.Model):
         string="WhatsApp Possible",
         compute="_compute_debt_sms_blocked_reason",
         help="A mobile number that may get messages, and no stop-contact request.",
+    )
+    debt_whatsapp_link = fields.Char(
+        string="WhatsApp Link",
+        compute="_compute_debt_whatsapp_link",
+        help="Opens a WhatsApp chat with the follow-up message and logs it on the customer.",
     )
     debt_local_time = fields.Char(
         string="Debtor Local Time",
@@ -1088,6 +1093,20 @@ class ResPartner(models.Model):
             partner.debt_whatsapp_available = not reason and is_mobile_number(
                 partner.phone_sanitized
             )
+
+    @api.depends_context("uid")
+    @api.depends("debt_whatsapp_available")
+    def _compute_debt_whatsapp_link(self):
+        for partner in self:
+            partner.debt_whatsapp_link = (
+                partner.id
+                and partner.debt_whatsapp_available
+                and f"/debt_followup/whatsapp/{partner.id}?token={partner._debt_whatsapp_token()}"
+            )
+
+    def _debt_whatsapp_token(self):
+        self.ensure_one()
+        return hmac(self.env(su=True), "debt_followup-whatsapp", (self.id, self.env.uid))
 
     def _debt_message_level(self, level=None):
         """The step whose text message is meant: the given one, else the one of the

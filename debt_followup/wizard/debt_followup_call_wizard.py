@@ -48,6 +48,7 @@ class DebtFollowupCallWizard(models.TransientModel):
     phone = fields.Char(related="partner_id.phone")
     phone_e164 = fields.Char(string="Phone (E.164)", compute="_compute_phone")
     phone_link = fields.Html(string="Call", compute="_compute_phone", sanitize=False)
+    whatsapp_link = fields.Char(string="WhatsApp", related="partner_id.debt_whatsapp_link")
     overdue_amount = fields.Monetary(string="Overdue", compute="_compute_overdue")
     history = fields.Html(string="History", compute="_compute_history", sanitize=False)
     outcome = fields.Selection(CALL_OUTCOMES, required=True)
