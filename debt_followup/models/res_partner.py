@@ -149,7 +149,11 @@ class ResPartner(models.Model):
         compute="_compute_debt_sms_blocked_reason",
         help="Why follow-up steps send this customer no SMS and offer no WhatsApp chat.",
     )
-    debt_followup_channel = fields.Selection(related="debt_followup_level_id.channel")
+    debt_sms_to_send = fields.Boolean(
+        string="SMS to Send",
+        compute="_compute_debt_sms_to_send",
+        help="The current step is an SMS step that a collector sends by hand.",
+    )
     debt_whatsapp_available = fields.Boolean(
         string="WhatsApp Possible",
         compute="_compute_debt_sms_blocked_reason",
@@ -1092,6 +1096,15 @@ class ResPartner(models.Model):
             partner.debt_sms_blocked_reason = reason
             partner.debt_whatsapp_available = not reason and is_mobile_number(
                 partner.phone_sanitized
+            )
+
+    @api.depends_context("company")
+    @api.depends("debt_followup_level_id")
+    def _compute_debt_sms_to_send(self):
+        for partner in self:
+            level = partner.debt_followup_level_id
+            partner.debt_sms_to_send = (
+                level.channel == "sms" and not level.auto_execute and bool(level.sms_template_id)
             )
 
     @api.depends_context("uid")
