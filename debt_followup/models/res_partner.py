@@ -1226,6 +1226,7 @@ class ResPartner(models.Model):
         :return: the customers an SMS was sent or scheduled to
         """
         partners = self.commercial_partner_id
+        level = level.with_env(self.env)  # its name in the notes, in the user's language
         blocked = partners.filtered("debt_sms_blocked_reason")
         if blocked:
             blocked._message_log_batch(
