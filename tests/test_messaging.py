@@ -293,3 +293,19 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         self.assertNotEqual(self.customer_br.with_user(self.manager).debt_whatsapp_link, link)
         self.customer_it.debt_followup_level_id = self.sms_level
         self.assertFalse(self.customer_it.with_user(self.collector).debt_whatsapp_link)
+
+    @freeze_time("2026-11-10 14:00:00")
+    def test_whatsapp_from_the_worklist(self):
+        self.customer_br.debt_followup_level_id = self.sms_level
+        self.customer_br._debt_followup_schedule(
+            self.sms_level,
+            self.env.ref("debt_followup.mail_activity_type_debt_written"),
+            "Send the reminder",
+            self.invoice_br,
+        )
+        rows = self.env["debt.followup.worklist"].with_user(self.collector).search([])
+        row = rows.filtered(lambda r: r.partner_id == self.customer_br)
+        self.assertTrue(row.whatsapp_available)
+        url = row.action_debt_whatsapp()["url"]
+        self.assertTrue(url.startswith("https://wa.me/5511912345678?text=Acme%3A%20pagamento"))
+        self.assertIn("WhatsApp chat opened by", self.customer_br.message_ids[0].body)

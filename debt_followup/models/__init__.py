@@ -8,3 +8,5 @@ from . import debt_followup_call
 from . import debt_followup_calling_window
 from . import res_partner
 from . import account_move
+from . import debt_followup_worklist
+from . import debt_followup_aging

@@ -392,7 +392,8 @@ class ResPartner(models.Model):
         types = self.env["mail.activity.type"]
         for xmlid in DEBT_ACTIVITY_TYPES:
             types |= self.env.ref(xmlid, raise_if_not_found=False) or types
-        return types | self.env["debt.followup.level"].sudo().search([]).activity_type_id
+        levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
+        return types | levels.activity_type_id
 
     def _debt_open_activities(self, due_on=None):
         """Open follow-up activities of these partners (due on or before ``due_on``)."""
@@ -406,7 +407,15 @@ class ResPartner(models.Model):
         return self.env["mail.activity"].sudo().search(domain)
 
     @api.depends_context("company")
-    @api.depends("debt_no_contact", "debt_promise_ids.state", "debt_followup_level_id")
+    @api.depends(
+        "debt_no_contact",
+        "debt_promise_ids.state",
+        "debt_followup_level_id",
+        "debt_last_action_date",
+        "debt_escalate_date",
+        "debt_escalate_written_only",
+        "debt_paused_until",
+    )
     def _compute_debt_followup_status(self):
         """Status of every partner of the recordset at a constant number of queries:
         the grouped receivable query, the ladder, the minimum amount check (Odoo's
@@ -427,12 +436,14 @@ class ResPartner(models.Model):
         promised = {partner.id: amount for partner, amount in promises}
         due_activity = set(commercial._debt_open_activities(due_on=today).mapped("res_id"))
         min_amount = self.env.company.debt_min_amount
+        # Odoo's ``credit`` is for accountants; the status only compares it.
+        credit = {p.id: p.credit for p in commercial.sudo()}
         for partner in self:
             cpartner = partner.commercial_partner_id
             values = data.get(cpartner.id, {})
             partner.debt_open_promise_amount = promised.get(cpartner.id, 0.0)
             next_date = False
-            if values.get("unpaid") and cpartner.credit > min_amount:
+            if values.get("unpaid") and credit[cpartner.id] > min_amount:
                 next_date = cpartner._debt_next_step(ladder, values.get("oldest_eligible"))[1]
             partner.debt_next_action_date = next_date
             if not values.get("amount"):
@@ -527,9 +538,10 @@ class ResPartner(models.Model):
         self.ensure_one()
         return False
 
-    def _debt_followup_activity_deadline(self, level):
-        """Deadline of the activity planned for ``level`` (today; the calling
-        guardrails move calls to the next allowed slot)."""
+    def _debt_followup_call_deadline(self):
+        """Deadline of a collection-call activity: today. The calling guardrails
+        override it with the next allowed calling slot."""
+        self.ensure_one()
         return fields.Date.context_today(self)
 
     # ------------------------------------------------------------------
@@ -546,7 +558,8 @@ class ResPartner(models.Model):
         a partner acted upon today is not acted upon again.
         """
         todo = []
-        for company in self.env["res.company"].sudo().search([]):
+        ladders = self.env["debt.followup.level"].sudo()._read_group([], ["company_id"])
+        for (company,) in ladders:
             partners = self.with_company(company)._debt_followup_candidates()
             todo.extend((company, ids) for ids in split_every(FOLLOWUP_BATCH_SIZE, partners.ids))
         remaining = sum(len(ids) for _company, ids in todo)
@@ -568,12 +581,14 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         horizon = self._debt_horizon(self._debt_ladder(), today)
         self.env["account.move.line"].flush_model()
+        self.env["account.account"].flush_model(["account_type"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT DISTINCT aml.partner_id
                   FROM account_move_line aml
-                 WHERE aml.account_type = 'asset_receivable'
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE acc.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
                    AND aml.reconciled IS NOT TRUE
                    AND aml.amount_residual > 0
@@ -587,10 +602,11 @@ class ResPartner(models.Model):
         at_level = self.search([("debt_followup_level_id", "!=", False)])
         return (self.browse([row[0] for row in rows]) | at_level).sorted("id")
 
-    def _debt_followup_run(self):
+    def _debt_followup_run(self, isolate=True):
         """Take the follow-up step due today for these commercial partners, in the
-        current company; reset those that paid everything. A partner whose step
-        fails is logged and left for the next run; the others go on."""
+        current company; reset those that paid everything. With ``isolate`` (the
+        daily run), a partner whose step fails is logged and left for the next
+        run while the others go on; without it (a button), the error is raised."""
         today = fields.Date.context_today(self)
         ladder = self._debt_ladder()
         data = self._debt_overdue_data()
@@ -610,6 +626,9 @@ class ResPartner(models.Model):
                 due[level] |= partner
         for level, partners in due.items():
             moves = partners._debt_followup_moves(level)
+            if not isolate:
+                partners._debt_followup_take_step(level, moves)
+                continue
             try:
                 with self.env.cr.savepoint():
                     partners._debt_followup_take_step(level, moves)
@@ -703,6 +722,7 @@ class ResPartner(models.Model):
             .mapped("res_id")
         )
         model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
         vals_list = []
         for partner in self.filtered(lambda p: p.id not in busy):
             partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
@@ -712,7 +732,9 @@ class ResPartner(models.Model):
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "user_id": partner._debt_followup_collector().id,
-                    "date_deadline": partner._debt_followup_activity_deadline(level),
+                    "date_deadline": partner._debt_followup_call_deadline()
+                    if level.channel == "phone"
+                    else today,
                     "summary": summary,
                     "note": partner._debt_followup_note(level, partner_moves),
                     "automated": True,
@@ -862,8 +884,9 @@ class ResPartner(models.Model):
         """Send ``level``'s template for this partner in its language, log it on
         the partner and on each invoice."""
         self.ensure_one()
-        partner = self.with_context(lang=self.lang)
-        template = level.mail_template_id.with_context(lang=self.lang)
+        # A collector may send a reminder without the right to edit the contact.
+        partner = self.sudo().with_context(lang=self.lang)
+        template = level.mail_template_id.sudo().with_context(lang=self.lang)
         if email_to:
             template.send_mail(self.id, email_values={"email_to": email_to, "recipient_ids": []})
             message = partner.message_post(
@@ -881,7 +904,7 @@ class ResPartner(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=partner_ids or [],
             )
-        for move in moves:
+        for move in moves.sudo():
             move.message_post(
                 body=self.env._(
                     "Payment reminder “%(level)s” sent to the customer.", level=level.name
@@ -905,7 +928,7 @@ class ResPartner(models.Model):
                 self.env._("A follow-up step was already taken today for this customer.")
             )
         partners._debt_escalate_now()
-        partners._debt_followup_run()
+        partners._debt_followup_run(isolate=False)
         idle = partners.filtered(lambda p: p.debt_last_action_date != today)
         if idle:
             raise UserError(
@@ -920,7 +943,7 @@ class ResPartner(models.Model):
     def action_debt_followup_run_now(self):
         """Manager's "Run follow-up now" for one customer or a selection: the same
         as the daily run, limited to these customers."""
-        self.commercial_partner_id._debt_followup_run()
+        self.commercial_partner_id._debt_followup_run(isolate=False)
         return True
 
     # Calling windows, holidays and caps (COMPLIANCE.md)
