@@ -1097,7 +1097,7 @@ class ResPartner(models.Model):
     # Text messages: SMS steps and WhatsApp click-to-chat
     # ------------------------------------------------------------
 
-    @api.depends("phone_sanitized", "commercial_partner_id.debt_no_contact")
+    @api.depends("phone", "phone_sanitized", "commercial_partner_id.debt_no_contact")
     def _compute_debt_sms_blocked_reason(self):
         for partner in self:
             if partner.commercial_partner_id.debt_no_contact:
