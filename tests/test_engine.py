@@ -88,6 +88,9 @@ class TestEngine(DebtFollowupCommon):
             self._run()
         activity = self._activities(self.customer_it)
         self.assertTrue(activity)
+        todo = self.customer_it.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Sales call"
+        )
         with freeze_time("2026-04-22"):
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids
@@ -98,6 +101,7 @@ class TestEngine(DebtFollowupCommon):
         self.assertFalse(self.customer_it.debt_followup_level_id)
         self.assertFalse(self.customer_it.debt_last_action_date)
         self.assertFalse(activity.exists().filtered("active"))
+        self.assertTrue(todo.exists().active, "activities of others are left alone")
         self.assertIn(
             "Everything is paid",
             str(self.customer_it.message_ids.mapped("body")),

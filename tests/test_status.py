@@ -5,7 +5,7 @@ does not grow with the number of customers."""
 from freezegun import freeze_time
 
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DebtFollowupCommon
 
@@ -157,3 +157,19 @@ class TestStatus(DebtFollowupCommon):
             partner = self.customer_it.with_user(self.salesperson)
             self.assertEqual(partner.debt_followup_status, "action_due")
             self.assertEqual(str(partner.debt_last_contact), "2026-01-20 09:00:00")
+
+    def test_salesperson_opens_customer_form_with_banner(self):
+        self._create_overdue_invoice(self.customer_it, 500, "2025-12-01", "2026-01-15")
+        with freeze_time("2026-02-01"):
+            form = Form(self.customer_it.with_user(self.salesperson))
+            self.assertEqual(form.debt_overdue_amount, 500)
+            self.assertEqual(form.debt_oldest_overdue_days, 17)
+            self.assertEqual(form.debt_followup_status, "action_due")
+            arch = self.env["res.partner"].with_user(self.salesperson).get_views([(False, "form")])
+            form_arch = arch["views"]["form"]["arch"]
+            self.assertIn("o_debt_followup_banner", form_arch)
+            self.assertNotIn('name="debt_followup"', form_arch, "no Follow-up tab")
+            collector_arch = (
+                self.env["res.partner"].with_user(self.collector).get_views([(False, "form")])
+            )
+            self.assertIn('name="debt_followup"', collector_arch["views"]["form"]["arch"])

@@ -4,12 +4,13 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_date, split_every
 from odoo.tools.misc import babel_locale_parse, hmac
 
 from ..tools import calling_window
@@ -393,7 +394,8 @@ class ResPartner(models.Model):
         for xmlid in DEBT_ACTIVITY_TYPES:
             types |= self.env.ref(xmlid, raise_if_not_found=False) or types
         levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
-        return types | levels.activity_type_id
+        # Generic types (a plain "To Do") are not the addon's to close.
+        return types | levels.activity_type_id.filtered(lambda t: t.res_model == "res.partner")
 
     def _debt_open_activities(self, due_on=None):
         """Open follow-up activities of these partners (due on or before ``due_on``)."""
@@ -638,12 +640,12 @@ class ResPartner(models.Model):
                     level.display_name,
                     exc_info=True,
                 )
+                by_partner = moves.grouped("commercial_partner_id")
                 for partner in partners.exists():
                     try:
                         with self.env.cr.savepoint():
                             partner._debt_followup_take_step(
-                                level,
-                                moves.filtered(lambda m, p=partner: m.commercial_partner_id == p),
+                                level, by_partner.get(partner, moves.browse())
                             )
                     except Exception:
                         _logger.exception(
@@ -692,7 +694,10 @@ class ResPartner(models.Model):
                 "debt_paused_until": False,
             }
         )
-        moves.sudo().write({"debt_followup_level_id": level.id, "debt_last_action_date": today})
+        # Follow-up fields only: no need to resynchronise the invoices' lines.
+        moves.sudo().with_context(skip_invoice_sync=True).write(
+            {"debt_followup_level_id": level.id, "debt_last_action_date": today}
+        )
 
     def _debt_followup_reset(self):
         """Everything is paid: back to no level, open follow-up activities closed."""
@@ -724,8 +729,9 @@ class ResPartner(models.Model):
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = fields.Date.context_today(self)
         vals_list = []
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self.filtered(lambda p: p.id not in busy):
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
@@ -740,7 +746,13 @@ class ResPartner(models.Model):
                     "automated": True,
                 }
             )
-        return self.env["mail.activity"].sudo().create(vals_list)
+        # No e-mail per activity to the collector: the worklist shows them.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
 
     def _debt_followup_note(self, level, moves):
         """Short HTML summary of a step: the level and the invoices it covers."""
@@ -751,7 +763,7 @@ class ResPartner(models.Model):
             % self.env._(
                 "%(invoice)s, due %(date)s: %(amount)s",
                 invoice=move.name,
-                date=move.invoice_date_due,
+                date=format_date(self.env, move.invoice_date_due, lang_code=self.lang),
                 amount=currency.format(move.amount_residual),
             )
             for move in moves
@@ -781,8 +793,9 @@ class ResPartner(models.Model):
         if not (level.auto_execute and level.mail_template_id):
             partners._debt_followup_ask_written(level, moves)
             return
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in partners:
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             contact = self.browse(partner.address_get(["invoice"])["invoice"])
             if not contact.email:
                 partner._debt_followup_ask_written(level, partner_moves)
@@ -792,8 +805,9 @@ class ResPartner(models.Model):
     def _debt_followup_action_pec(self, level, moves):
         """Formal notice by PEC to the partner's certified address; without one, a
         registered letter."""
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self:
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             pec = partner._debt_followup_pec_email()
             if pec and level.auto_execute and level.mail_template_id:
                 partner._debt_followup_send_template(level, partner_moves, email_to=pec)
@@ -806,6 +820,7 @@ class ResPartner(models.Model):
         """The reminder letter as PDF on the partner's chatter, and an activity
         to post it."""
         report = self.env.ref("debt_followup.action_report_debt_followup_letter")
+        by_partner = moves.grouped("commercial_partner_id")
         for partner in self:
             pdf, _report_type = (
                 self.env["ir.actions.report"]
@@ -827,7 +842,7 @@ class ResPartner(models.Model):
                     }
                 )
             )
-            partner_moves = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+            partner_moves = by_partner.get(partner, moves.browse())
             partner.sudo().message_post(
                 body=partner._debt_followup_note(level, partner_moves),
                 attachment_ids=attachment.ids,
@@ -1193,7 +1208,7 @@ class ResPartner(models.Model):
         lang = partner.lang or self.env.lang
         if key == "due_date":
             # digits, short enough for an SMS: 30/11/26 (it, pt), 30/11/2026 (pt_BR)
-            return format_date(lines[0].date_maturity, "short", locale=babel_locale(lang))
+            return babel_format_date(lines[0].date_maturity, "short", locale=babel_locale(lang))
         if key == "amount":
             if not partner._debt_message_level().sms_show_amount:
                 return ""
