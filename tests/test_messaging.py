@@ -100,9 +100,9 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             self._run(self.customer_br, self.customer_it_mobile)
 
         expected_br = (
-            "Acme: pagamento vencido em 31/10/2026 (R$ 1.234,56). "
+            "Acme: fatura vencida em 31/10/2026 (R$ 1.234,56). "
             f"Pague em {self.invoice_br.get_base_url()}{self.invoice_br.get_portal_url()} "
-            "ou fale conosco."
+            "ou nos ligue."
         )
         self.assertSMSOutgoing(self.customer_br, "+5511912345678", content=expected_br)
         self.assertSMSOutgoing(
@@ -130,7 +130,7 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
     def test_amount_only_when_the_level_allows_it(self):
         self.sms_level.sms_show_amount = False
         texts = self.customer_br._debt_render_message(self.sms_level)
-        self.assertTrue(texts[self.customer_br.id].startswith("Acme: pagamento vencido em"))
+        self.assertTrue(texts[self.customer_br.id].startswith("Acme: fatura vencida em"))
         self.assertIn("em 31/10/2026. Pague em http", texts[self.customer_br.id])
         self.assertNotIn("1.234,56", texts[self.customer_br.id])
         self.sms_level.sms_show_amount = True
@@ -228,8 +228,8 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             (
                 self.customer_br,
                 "https://wa.me/5511912345678?text=",
-                "Acme: pagamento vencido em 31/10/2026 (R$ 1.234,56). Pague em http",
-                "Acme%3A%20pagamento%20vencido%20em%2031%2F10%2F2026%20%28R%24%201.234%2C56%29."
+                "Acme: fatura vencida em 31/10/2026 (R$ 1.234,56). Pague em http",
+                "Acme%3A%20fatura%20vencida%20em%2031%2F10%2F2026%20%28R%24%201.234%2C56%29."
                 "%20Pague%20em%20http",
             ),
         )
@@ -285,7 +285,7 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         self.assertEqual(response.status_code, 303)
         self.assertTrue(
             response.headers["Location"].startswith(
-                "https://wa.me/5511912345678?text=Acme%3A%20pagamento%20vencido%20em%20"
+                "https://wa.me/5511912345678?text=Acme%3A%20fatura%20vencida%20em%20"
             )
         )
         self.assertIn("WhatsApp chat opened by", self.customer_br.message_ids[0].body)
@@ -307,5 +307,5 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         row = rows.filtered(lambda r: r.partner_id == self.customer_br)
         self.assertTrue(row.whatsapp_available)
         url = row.action_debt_whatsapp()["url"]
-        self.assertTrue(url.startswith("https://wa.me/5511912345678?text=Acme%3A%20pagamento"))
+        self.assertTrue(url.startswith("https://wa.me/5511912345678?text=Acme%3A%20fatura"))
         self.assertIn("WhatsApp chat opened by", self.customer_br.message_ids[0].body)
