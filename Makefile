@@ -8,9 +8,9 @@ DEMO_DB ?= debt_followup_demo
 TEST_DB ?= debt_followup_test
 HTTP_PORT ?= 8069
 LANGS := it_IT,pt_PT,pt_BR
-PYTEST_ARGS ?= tests
+PYTEST_ARGS ?= tests debt_followup_l10n_it_edi/tests
 
-.PHONY: setup demo demo-db test test-bridges lint bench stop i18n
+.PHONY: setup demo demo-db test lint bench stop i18n
 
 setup:
 	@$(ENV) setup
@@ -25,17 +25,13 @@ demo: demo-db
 	@echo "==> Odoo on http://localhost:$(HTTP_PORT)  (database $(DEMO_DB); log in as admin / admin; Ctrl-C stops)"
 	@$(ENV) odoo -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --http-port=$(HTTP_PORT) --log-level=warn
 
+# The addon and its bridges (l10n_it_edi: about 20 s more), tested in one run.
 test: setup
 	@$(ENV) fresh-db $(TEST_DB)
-	@$(ENV) odoo -d $(TEST_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn
+	@$(ENV) odoo -d $(TEST_DB) -i debt_followup,debt_followup_l10n_it_edi --load-language=$(LANGS) \
+	    --stop-after-init --log-level=warn
 	@$$($(ENV) bin)/pytest -p no:cacheprovider --odoo-database=$(TEST_DB) --odoo-config=$$($(ENV) conf) \
 	    --odoo-http $(PYTEST_ARGS)
-
-# The optional bridges (l10n_it_edi: about 20 s more), in the database of `make test`.
-test-bridges: test
-	@$(ENV) odoo -d $(TEST_DB) -i debt_followup_l10n_it_edi --stop-after-init --log-level=warn
-	@$$($(ENV) bin)/pytest -p no:cacheprovider --odoo-database=$(TEST_DB) --odoo-config=$$($(ENV) conf) \
-	    debt_followup_l10n_it_edi/tests
 
 lint: setup
 	@$$($(ENV) bin)/ruff check .
