@@ -309,3 +309,26 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         url = row.action_debt_whatsapp()["url"]
         self.assertTrue(url.startswith("https://wa.me/5511912345678?text=Acme%3A%20fatura"))
         self.assertIn("WhatsApp chat opened by", self.customer_br.message_ids[0].body)
+
+    @freeze_time("2026-11-10 14:00:00")
+    def test_courtesy_text_before_the_due_date_in_european_portuguese(self):
+        customer_pt = self.env["res.partner"].create(
+            {
+                "name": "Tasca do Porto Lda",
+                "is_company": True,
+                "country_id": self.env.ref("base.pt").id,
+                "lang": "pt_PT",
+                "phone": "+351 912 345 678",
+            }
+        )
+        invoice = self._create_overdue_invoice(customer_pt, 250.0, "2026-10-13", "2026-11-12")
+        courtesy = self.levels.filtered(lambda level: level.delay < 0)
+        self.assertEqual(
+            courtesy.sms_template_id, self.env.ref("debt_followup.sms_template_debt_courtesy")
+        )
+        text = customer_pt._debt_render_message(courtesy)[customer_pt.id]
+        self.assertEqual(
+            text,
+            "Acme: a sua fatura vence a 12/11/26. Pode pagar aqui: "
+            f"{invoice.get_base_url()}{invoice.get_portal_url()}",
+        )
