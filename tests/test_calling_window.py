@@ -5,8 +5,8 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
 
 from .common import DebtFollowupCommon
 
@@ -196,3 +196,79 @@ class TestCallingWindow(DebtFollowupCommon):
         self.assertFalse(calls[0].outside_window)
         outside = Call.search([("outside_window", "=", True), ("id", "in", calls.ids)])
         self.assertEqual(outside, calls[2])
+
+    @freeze_time("2026-12-13 10:00:00")
+    def test_call_wizard_shows_local_time_and_next_slot(self):
+        # Sunday 13 Dec 2026 11:00 Rome: no calls; next slot Monday 08:30 Rome.
+        wizard = Form(
+            self.env["debt.followup.call.wizard"]
+            .with_user(self.collector)
+            .with_context(active_model="res.partner", active_id=self.customer_it.id)
+        )
+        self.assertFalse(wizard.can_call_now)
+        self.assertEqual(wizard.next_call_slot, datetime(2026, 12, 14, 7, 30))
+        self.assertIn("11:00 (Europe/Rome)", wizard.local_time)
+
+    def test_slots_of_many_debtors_in_constant_queries(self):
+        Partner = self.env["res.partner"]
+        phones = ["+39 06 1234 5678", "+55 21 3333 4444", "+55 92 3333 4444", "+351 22 1234567"]
+
+        def debtors(count):
+            return Partner.create(
+                [
+                    {"name": f"Debtor {i}", "is_company": True, "phone": phones[i % 4]}
+                    for i in range(count)
+                ]
+            )
+
+        few, many = debtors(2), debtors(40)
+        moment = datetime(2026, 12, 10, 14, 0)
+        self.env["debt.followup.call"].create(
+            [{"partner_id": p.id, "date": moment, "outcome": "reached"} for p in few + many]
+        )
+
+        def queries(debtors):
+            self.env.invalidate_all()
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            debtors._debt_next_call_slots(moment)
+            return self.cr.sql_log_count - before
+
+        queries(few)  # warm-up: registry caches of the first read
+        self.assertEqual(queries(few), queries(many))
+        self.env.invalidate_all()
+        with self.assertQueryCount(10):
+            slots = many._debt_next_call_slots(moment)
+        # Each debtor had its conversation of the day: next day, local morning.
+        self.assertTrue(
+            all(slot.date() == datetime(2026, 12, 11).date() for slot in slots.values())
+        )
+
+    @freeze_time("2026-04-19 10:00:00")
+    def test_worklist_shows_when_calling_is_allowed(self):
+        # Sunday 19 Apr 2026 12:00 Rome (CEST): no calls; next Monday 08:30 Rome.
+        with freeze_time("2026-01-01"):
+            self._create_overdue_invoice(self.customer_it, 5000, "2026-01-01", "2026-01-10")
+        self.customer_it.with_company(self.company)._debt_followup_run()
+        row = (
+            self.env["debt.followup.worklist"]
+            .with_user(self.collector)
+            .search([("partner_id", "=", self.customer_it.id)])
+        )
+        self.assertEqual(len(row), 1)
+        self.assertFalse(row.debt_can_call_now)
+        self.assertEqual(row.debt_next_call_slot, datetime(2026, 4, 20, 6, 30))
+        self.assertIn("12:00 (Europe/Rome)", row.debt_local_time)
+
+    def test_windows_are_reachable_and_editable_by_managers_only(self):
+        menu = self.env.ref("debt_followup.debt_followup_calling_window_menu")
+        self.assertEqual(
+            menu.action, self.env.ref("debt_followup.debt_followup_calling_window_action")
+        )
+        self.assertEqual(menu.parent_id, self.env.ref("account.menu_finance_configuration"))
+        window = self.env.ref("debt_followup.debt_followup_calling_window_portugal")
+        window.with_user(self.manager).weekday_end = 19.5
+        self.assertEqual(window.weekday_end, 19.5)
+        with self.assertRaises(AccessError):
+            window.with_user(self.collector).weekday_end = 22.0
+        self.assertEqual(window.weekday_end, 19.5)

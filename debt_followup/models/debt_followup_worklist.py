@@ -62,6 +62,9 @@ class DebtFollowupWorklist(models.Model):
     )
     no_contact = fields.Boolean(string="Stop Contact", readonly=True)
     whatsapp_available = fields.Boolean(related="partner_id.debt_whatsapp_available")
+    debt_local_time = fields.Char(related="partner_id.debt_local_time")
+    debt_can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
+    debt_next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
 
     @property
     def _table_query(self):

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command, Domain
+from odoo.fields import Command
 from odoo.tools import SQL, format_date, format_datetime
 
 from ..models.debt_followup_call import CALL_OUTCOMES, FAILED_OUTCOMES
@@ -13,6 +13,9 @@ from ..tools.promise import split_installments
 
 # Days the follow-up waits while the accountant checks a payment the customer claims.
 PAID_CLAIMED_PAUSE_DAYS = 5
+# A failed call is retried at the next allowed moment after this pause (hours):
+# calling again and again the same day is harassment (COMPLIANCE.md).
+RETRY_AFTER_HOURS = 2
 # Calls and payments shown in the history at a glance.
 HISTORY_LIMIT = 3
 
@@ -49,12 +52,17 @@ class DebtFollowupCallWizard(models.TransientModel):
     phone_e164 = fields.Char(string="Phone (E.164)", compute="_compute_phone")
     phone_link = fields.Html(string="Call", compute="_compute_phone", sanitize=False)
     whatsapp_link = fields.Char(string="WhatsApp", related="partner_id.debt_whatsapp_link")
+    local_time = fields.Char(related="partner_id.debt_local_time", string="Debtor Local Time")
+    can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
+    next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
     overdue_amount = fields.Monetary(string="Overdue", compute="_compute_overdue")
-    history = fields.Html(string="History", compute="_compute_history", sanitize=False)
+    history = fields.Html(compute="_compute_history", sanitize=False)
     outcome = fields.Selection(CALL_OUTCOMES, required=True)
     note = fields.Text()
     duration = fields.Float(string="Duration (minutes)")
-    promise_amount = fields.Monetary()
+    promise_amount = fields.Monetary(
+        compute="_compute_promise_amount", store=True, readonly=False, precompute=True
+    )
     promise_date = fields.Date(string="First Payment On")
     installment_count = fields.Integer(string="Installments", default=1)
     line_ids = fields.One2many(
@@ -117,9 +125,11 @@ class DebtFollowupCallWizard(models.TransientModel):
     @api.depends("level_id", "partner_id")
     def _compute_call_script(self):
         for wizard in self:
-            wizard.call_script = wizard.level_id.with_context(
-                lang=wizard.partner_id.lang or self.env.lang
-            ).call_script
+            wizard.call_script = (
+                wizard.level_id._render_call_script(wizard.partner_id.commercial_partner_id)
+                if wizard.level_id and wizard.partner_id
+                else False
+            )
 
     @api.depends("partner_id.phone", "partner_id.country_id")
     def _compute_phone(self):
@@ -216,6 +226,14 @@ class DebtFollowupCallWizard(models.TransientModel):
             ],
         }
 
+    @api.depends("outcome", "move_ids")
+    def _compute_promise_amount(self):
+        """A promise starts at what the chosen invoices still owe; the collector
+        lowers it when the customer promises part of it."""
+        for wizard in self:
+            if wizard.outcome == "promise" and not wizard.promise_amount:
+                wizard.promise_amount = sum(wizard.move_ids.mapped("amount_residual_signed"))
+
     @api.depends("promise_amount", "promise_date", "installment_count", "outcome")
     def _compute_line_ids(self):
         for wizard in self:
@@ -247,71 +265,69 @@ class DebtFollowupCallWizard(models.TransientModel):
 
     def _debt_check(self):
         self.ensure_one()
-        _ = self.env._
         if self.move_ids:
             partner = self._debt_single_customer(self.move_ids)
             if partner != self.partner_id.commercial_partner_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "The invoices belong to %(other)s, not to %(partner)s.",
                         other=partner.display_name,
                         partner=self.partner_id.display_name,
                     )
                 )
-        now = fields.Datetime.now()
         if self.outcome == "promise":
             self._debt_check_promise()
-        elif self.outcome == "callback":
-            if not self.callback_date:
-                raise ValidationError(_("Say when to call back."))
-            if self.callback_date < now:
-                raise ValidationError(_("The call-back time is in the past."))
-            slot = self.partner_id._debt_next_call_slot(self.callback_date)
-            if slot > self.callback_date:
-                raise ValidationError(
-                    _(
-                        "The customer may not be called at that time. "
-                        "The next allowed moment is %(slot)s.",
-                        slot=format_datetime(self.env, slot),
-                    )
-                )
-        elif self.outcome == "third_party":
-            if self.callback_date and self.callback_date < now:
-                raise ValidationError(_("The call-back time is in the past."))
-        elif self.outcome == "dispute":
+        elif self.outcome == "callback" and not self.callback_date:
+            raise ValidationError(self.env._("Say when to call back."))
+        if self.outcome in ("callback", "third_party") and self.callback_date:
+            self._debt_check_callback()
+        if self.outcome == "dispute":
             if not self.move_ids:
-                raise ValidationError(_("Choose the disputed invoices."))
+                raise ValidationError(self.env._("Choose the disputed invoices."))
             if not self.dispute_reason:
-                raise ValidationError(_("Give the reason of the dispute."))
+                raise ValidationError(self.env._("Give the reason of the dispute."))
+
+    def _debt_check_callback(self):
+        """An agreed call-back lies ahead, inside the debtor's calling window."""
+        if self.callback_date < fields.Datetime.now():
+            raise ValidationError(self.env._("The call-back time is in the past."))
+        slot = self.partner_id._debt_next_call_slot(self.callback_date)
+        if slot != self.callback_date:
+            raise ValidationError(
+                self.env._(
+                    "The customer may not be called at that time. "
+                    "The next allowed moment is %(slot)s.",
+                    slot=format_datetime(self.env, slot) if slot else "-",
+                )
+            )
 
     def _debt_check_promise(self):
-        _ = self.env._
         currency = self.currency_id
-        if not self.promise_amount or not self.promise_date:
-            raise ValidationError(_("A promise to pay needs an amount and a date."))
+        if not self.promise_date:
+            raise ValidationError(self.env._("A promise to pay needs an amount and a date."))
         if currency.compare_amounts(self.promise_amount, 0) <= 0:
-            raise ValidationError(_("A promise to pay needs an amount above zero."))
+            raise ValidationError(self.env._("A promise to pay needs an amount above zero."))
         overdue = self.partner_id.debt_overdue_amount
         if currency.compare_amounts(self.promise_amount, overdue) > 0:
             raise ValidationError(
-                _(
+                self.env._(
                     "The promise of %(amount)s is above what is overdue (%(overdue)s).",
                     amount=currency.format(self.promise_amount),
                     overdue=currency.format(overdue),
                 )
             )
         if self.installment_count < 1:
-            raise ValidationError(_("An installment plan has at least one installment."))
+            raise ValidationError(self.env._("An installment plan has at least one installment."))
         plan = self._debt_plan()
         today = fields.Date.context_today(self)
         if self.promise_date < today or any(due < today for due, _amount in plan):
-            raise ValidationError(_("A promise to pay cannot fall due in the past."))
+            raise ValidationError(self.env._("A promise to pay cannot fall due in the past."))
         if any(currency.compare_amounts(amount, 0) <= 0 for _due, amount in plan):
-            raise ValidationError(_("Each installment needs an amount above zero."))
+            raise ValidationError(self.env._("Each installment needs an amount above zero."))
         total = sum(amount for _due, amount in plan)
         if currency.compare_amounts(total, self.promise_amount):
             raise ValidationError(
-                _(
+                self.env._(
                     "The installments add up to %(total)s, but the promise is for %(amount)s.",
                     total=currency.format(total),
                     amount=currency.format(self.promise_amount),
@@ -348,8 +364,17 @@ class DebtFollowupCallWizard(models.TransientModel):
                 "company_id": self.company_id.id,
             }
         )
-        next_step = getattr(self, f"_debt_apply_{self.outcome}")(call)
-        self._debt_post_summary(call, next_step)
+        # The collection call that was planned is this one; the outcome may plan the next.
+        planned = partner._debt_open_activities().filtered(
+            lambda a: (
+                a.activity_type_id == self.env.ref("debt_followup.mail_activity_type_debt_call")
+            )
+        )
+        # Each outcome's effect: ``_debt_apply_<outcome>(call)`` returns the next
+        # step for the summary; a reached call without promise has none.
+        apply = getattr(self, f"_debt_apply_{self.outcome}", None)
+        next_step = apply(call) if apply else ""
+        self._debt_post_summary(call, next_step, planned)
         return {"type": "ir.actions.act_window_close"}
 
     def _debt_callback_moment(self, now):
@@ -359,7 +384,7 @@ class DebtFollowupCallWizard(models.TransientModel):
             return self.callback_date or self.partner_id._debt_next_call_slot(now)
         return False
 
-    def _debt_post_summary(self, call, next_step):
+    def _debt_post_summary(self, call, next_step, planned):
         """One short line on the customer and its invoices: outcome, who and
         the next step. Never the note: the chatter is read by more people."""
         outcome = dict(call._fields["outcome"]._description_selection(self.env))[call.outcome]
@@ -370,26 +395,28 @@ class DebtFollowupCallWizard(models.TransientModel):
         )
         if next_step:
             body = f"{body} {next_step}"
-        activities = call.partner_id.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id == self.env.ref("debt_followup.mail_activity_type_debt_call")
-            )
-        )
-        if activities:
-            activities.action_feedback(feedback=body)
+        if planned:
+            planned.action_feedback(feedback=body)
         else:
             call.partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
         if call.move_ids:
             call.move_ids._message_log_batch(bodies=dict.fromkeys(call.move_ids.ids, body))
 
+    def _debt_schedule(self, act_type_xmlid, summary, user, date_deadline=None, note=""):
+        """An activity on the customer. Collectors may not edit customers: the
+        wizard, which only they can use, schedules it for them."""
+        self.partner_id.commercial_partner_id.sudo().activity_schedule(
+            act_type_xmlid, date_deadline=date_deadline, summary=summary, note=note, user_id=user.id
+        )
+
     def _debt_schedule_call(self, moment, summary):
         """A collection-call activity for the collector on the call's day."""
         partner = self.partner_id.commercial_partner_id
-        partner.activity_schedule(
+        self._debt_schedule(
             "debt_followup.mail_activity_type_debt_call",
+            summary,
+            partner._debt_followup_collector(),
             date_deadline=fields.Date.context_today(self, moment),
-            summary=summary,
-            user_id=partner._debt_followup_collector().id,
         )
 
     def _debt_when(self, moment):
@@ -406,10 +433,11 @@ class DebtFollowupCallWizard(models.TransientModel):
         )
         return users.sorted("id")[:1] or self.env.user
 
-    def _debt_apply_reached(self, call):
-        return ""
-
     def _debt_apply_promise(self, call):
+        # The new promise replaces the open ones on the same invoices.
+        self.env["debt.followup.promise"].search(
+            [("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]
+        ).action_cancel()
         promise = self.env["debt.followup.promise"].create(
             {
                 "partner_id": call.partner_id.id,
@@ -467,7 +495,7 @@ class DebtFollowupCallWizard(models.TransientModel):
                 "%(count)s calls in a row without answer: the written reminder is due.",
                 count=limit,
             )
-        slot = partner._debt_next_call_slot(call.date + timedelta(minutes=1))
+        slot = partner._debt_next_call_slot(call.date + timedelta(hours=RETRY_AFTER_HOURS))
         self._debt_schedule_call(
             slot, self.env._("Try again at %(when)s", when=self._debt_when(slot))
         )
@@ -482,35 +510,35 @@ class DebtFollowupCallWizard(models.TransientModel):
             self.env["phone.blacklist"].sudo()._add(
                 [call.phone], message=self.env._("Wrong number reported by a collector.")
             )
-        call.partner_id.activity_schedule(
+        self._debt_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Find a correct phone number"),
-            user_id=call.partner_id._debt_followup_collector().id,
+            self.env._("Find a correct phone number"),
+            call.partner_id._debt_followup_collector(),
         )
         return self.env._("Number flagged as wrong; a correct contact is to be found.")
 
     def _debt_apply_dispute(self, call):
-        self.move_ids.write({"no_followup": True, "debt_dispute_reason": self.dispute_reason})
-        call.partner_id.activity_schedule(
+        call.move_ids.write({"no_followup": True, "debt_dispute_reason": self.dispute_reason})
+        self._debt_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Disputed invoices: %(reason)s", reason=self.dispute_reason),
+            self.env._("Disputed invoices: %(reason)s", reason=self.dispute_reason),
+            self._debt_responsible("debt_followup.group_debt_manager"),
             note=self.env._(
-                "Disputed: %(invoices)s", invoices=", ".join(self.move_ids.mapped("name"))
+                "Disputed: %(invoices)s", invoices=", ".join(call.move_ids.mapped("name"))
             ),
-            user_id=self._debt_responsible("debt_followup.group_debt_manager").id,
         )
         return self.env._(
             "%(invoices)s left out of follow-up; the manager reviews the dispute.",
-            invoices=", ".join(self.move_ids.mapped("name")),
+            invoices=", ".join(call.move_ids.mapped("name")),
         )
 
     def _debt_apply_paid_claimed(self, call):
         until = fields.Date.context_today(self) + timedelta(days=PAID_CLAIMED_PAUSE_DAYS)
         call.partner_id._debt_pause_followup(until)
-        call.partner_id.activity_schedule(
+        self._debt_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Customer says it has paid: check and reconcile"),
-            user_id=self._debt_responsible("account.group_account_manager").id,
+            self.env._("Customer says it has paid: check and reconcile"),
+            self._debt_responsible("account.group_account_manager"),
         )
         return self.env._(
             "Follow-up paused until %(date)s while the payment is checked.",
