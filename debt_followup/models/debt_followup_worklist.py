@@ -61,6 +61,7 @@ class DebtFollowupWorklist(models.Model):
         help="Overdue amount × days overdue: the higher, the sooner.",
     )
     no_contact = fields.Boolean(string="Stop Contact", readonly=True)
+    whatsapp_available = fields.Boolean(related="partner_id.debt_whatsapp_available")
     debt_local_time = fields.Char(related="partner_id.debt_local_time")
     debt_can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
     debt_next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
@@ -130,3 +131,8 @@ class DebtFollowupWorklist(models.Model):
             "res_id": self.partner_id.id,
             "view_mode": "form",
         }
+
+    def action_debt_whatsapp(self):
+        """WhatsApp chat with the customer of the row (logged on the customer)."""
+        self.ensure_one()
+        return self.partner_id.action_debt_whatsapp()
