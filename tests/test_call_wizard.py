@@ -60,8 +60,12 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(form.move_ids[:], self.invoice)
         self.assertEqual(form.level_id, self.phone_level)
         self.assertIn('href="tel:+390612345678"', str(form.phone_link))
+        # The level's script in the customer's language, with the facts of the call.
+        self.assertIn("INV/", str(form.call_script))
+        self.assertIn("1.000,00", str(form.call_script))
         form.outcome = "promise"
-        form.promise_amount = 1000
+        # The amount starts at what the invoices owe.
+        self.assertEqual(form.promise_amount, 1000)
         form.promise_date = date(2026, 3, 10)
         form.installment_count = 3
         plan = []
@@ -112,6 +116,16 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(
             [(ln.date, ln.amount) for ln in promise.line_ids], [(date(2026, 3, 20), 400)]
         )
+
+    def test_new_promise_replaces_the_open_one(self):
+        self._wizard(outcome="promise", promise_date="2026-03-20").action_log_call()
+        first = self._calls().promise_id
+        with freeze_time("2026-03-04 09:00:00"):
+            self._wizard(
+                outcome="promise", promise_date="2026-03-25", installment_count=2
+            ).action_log_call()
+        self.assertEqual(first.state, "cancelled")
+        self.assertEqual(self.invoice.debt_promise_id.line_ids.mapped("amount"), [500, 500])
 
     def test_reached_closes_the_call_activity(self):
         self._wizard(outcome="reached", duration=4).action_log_call()
@@ -219,6 +233,22 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(wizard.partner_id, self.customer_it)
         self.assertEqual(wizard.move_ids, other)
 
+    def test_opened_from_the_worklist(self):
+        row = self.env["debt.followup.worklist"].search([("partner_id", "=", self.customer_it.id)])
+        self.assertTrue(row)
+        wizard = (
+            self.env["debt.followup.call.wizard"]
+            .with_user(self.collector)
+            .with_context(
+                active_model="debt.followup.worklist",
+                active_id=row.id,
+                default_partner_id=row.partner_id.id,
+            )
+            .create({"outcome": "reached"})
+        )
+        self.assertEqual(wizard.partner_id, self.customer_it)
+        self.assertEqual(wizard.move_ids, self.invoice)
+
     def test_history_at_a_glance(self):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=self.invoice.ids
@@ -230,6 +260,22 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertIn("200.00", values["payments"][0][1])
         self.assertEqual(values["calls"][0][1:], ("No answer", self.collector.name))
         self.assertEqual((values["kept"], values["broken"]), (0, 0))
+
+    def test_history_in_constant_queries(self):
+        def count_queries():
+            wizard = self._wizard(outcome="reached")
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            wizard._debt_history_values()
+            return self.env.cr.sql_log_count - before
+
+        self._wizard(outcome="no_answer").action_log_call()
+        count_queries()  # warm the caches of access rules
+        one_call = count_queries()
+        for day in (4, 5):
+            with freeze_time(f"2026-03-0{day} 09:00:00"):
+                self._wizard(outcome="busy").action_log_call()
+        self.assertEqual(count_queries(), one_call)
 
     # Refusals: a clear message, nothing written -------------------------
 
@@ -246,8 +292,11 @@ class TestCallWizard(DebtFollowupCommon):
 
     def test_refuses_zero_promise(self):
         self._assert_refused(
-            "needs an amount and a date", outcome="promise", promise_date="2026-03-10"
+            "above zero", outcome="promise", promise_amount=0, promise_date="2026-03-10"
         )
+
+    def test_refuses_promise_without_date(self):
+        self._assert_refused("needs an amount and a date", outcome="promise")
 
     def test_refuses_negative_promise(self):
         self._assert_refused(

@@ -140,6 +140,15 @@ class TestPromise(DebtFollowupCommon):
         self.invoice.invalidate_recordset(["debt_promise_id"])
         self.assertFalse(self.invoice.debt_promise_id)
 
+    def test_cancelled_promise_is_no_longer_watched(self):
+        promise = self._promise([("2026-03-10", 1000)])
+        promise.with_user(self.collector).action_cancel()
+        self.assertEqual(promise.state, "cancelled")
+        self.assertFalse(self.invoice.debt_promise_id)
+        with freeze_time("2026-03-20 10:00:00"):
+            self._check()
+        self.assertEqual(promise.state, "cancelled")
+
     def _assert_refused(self, message, plan, **values):
         with self.assertRaises(ValidationError) as error:
             self._promise(plan, **values)

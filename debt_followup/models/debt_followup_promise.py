@@ -150,6 +150,10 @@ class DebtFollowupPromise(models.Model):
                     )
                 )
 
+    def action_cancel(self):
+        """A promise replaced by another one, or withdrawn: no longer watched."""
+        self.filtered(lambda p: p.state == "open").state = "cancelled"
+
     def _debt_evaluate(self, today):
         """Split open promises into (kept, broken) by the rule of
         :func:`~..tools.promise.evaluate_promise`."""

@@ -51,6 +51,7 @@ class DebtFollowupCallWizard(models.TransientModel):
     phone = fields.Char(related="partner_id.phone")
     phone_e164 = fields.Char(string="Phone (E.164)", compute="_compute_phone")
     phone_link = fields.Html(string="Call", compute="_compute_phone", sanitize=False)
+    whatsapp_link = fields.Char(string="WhatsApp", related="partner_id.debt_whatsapp_link")
     local_time = fields.Char(related="partner_id.debt_local_time", string="Debtor Local Time")
     can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
     next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
@@ -59,7 +60,9 @@ class DebtFollowupCallWizard(models.TransientModel):
     outcome = fields.Selection(CALL_OUTCOMES, required=True)
     note = fields.Text()
     duration = fields.Float(string="Duration (minutes)")
-    promise_amount = fields.Monetary()
+    promise_amount = fields.Monetary(
+        compute="_compute_promise_amount", store=True, readonly=False, precompute=True
+    )
     promise_date = fields.Date(string="First Payment On")
     installment_count = fields.Integer(string="Installments", default=1)
     line_ids = fields.One2many(
@@ -122,9 +125,11 @@ class DebtFollowupCallWizard(models.TransientModel):
     @api.depends("level_id", "partner_id")
     def _compute_call_script(self):
         for wizard in self:
-            wizard.call_script = wizard.level_id.with_context(
-                lang=wizard.partner_id.lang or self.env.lang
-            ).call_script
+            wizard.call_script = (
+                wizard.level_id._render_call_script(wizard.partner_id.commercial_partner_id)
+                if wizard.level_id and wizard.partner_id
+                else False
+            )
 
     @api.depends("partner_id.phone", "partner_id.country_id")
     def _compute_phone(self):
@@ -221,6 +226,14 @@ class DebtFollowupCallWizard(models.TransientModel):
             ],
         }
 
+    @api.depends("outcome", "move_ids")
+    def _compute_promise_amount(self):
+        """A promise starts at what the chosen invoices still owe; the collector
+        lowers it when the customer promises part of it."""
+        for wizard in self:
+            if wizard.outcome == "promise" and not wizard.promise_amount:
+                wizard.promise_amount = sum(wizard.move_ids.mapped("amount_residual_signed"))
+
     @api.depends("promise_amount", "promise_date", "installment_count", "outcome")
     def _compute_line_ids(self):
         for wizard in self:
@@ -290,7 +303,7 @@ class DebtFollowupCallWizard(models.TransientModel):
 
     def _debt_check_promise(self):
         currency = self.currency_id
-        if not self.promise_amount or not self.promise_date:
+        if not self.promise_date:
             raise ValidationError(self.env._("A promise to pay needs an amount and a date."))
         if currency.compare_amounts(self.promise_amount, 0) <= 0:
             raise ValidationError(self.env._("A promise to pay needs an amount above zero."))
@@ -421,6 +434,10 @@ class DebtFollowupCallWizard(models.TransientModel):
         return users.sorted("id")[:1] or self.env.user
 
     def _debt_apply_promise(self, call):
+        # The new promise replaces the open ones on the same invoices.
+        self.env["debt.followup.promise"].search(
+            [("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]
+        ).action_cancel()
         promise = self.env["debt.followup.promise"].create(
             {
                 "partner_id": call.partner_id.id,
