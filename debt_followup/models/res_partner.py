@@ -602,8 +602,10 @@ class ResPartner(models.Model):
             todo.extend((company, ids) for ids in split_every(FOLLOWUP_BATCH_SIZE, partners.ids))
         remaining = sum(len(ids) for _company, ids in todo)
         self.env["ir.cron"]._commit_progress(remaining=remaining)
+        # E-mails of the run go through the mail queue, not inside the batch.
+        runner = self.with_context(mail_notify_force_send=False)
         for company, ids in todo:
-            batch = self.with_company(company).browse(ids).try_lock_for_update()
+            batch = runner.with_company(company).browse(ids).try_lock_for_update()
             # Another worker may have committed these partners a moment ago.
             batch.invalidate_recordset()
             batch._debt_followup_run()
