@@ -50,21 +50,23 @@ class ResPartner(models.Model):
     debt_overdue_amount = fields.Monetary(
         string="Overdue Amount",
         currency_field="debt_currency_id",
-        compute="_compute_debt_overdue",
+        compute="_compute_debt_followup_status",
         search="_search_debt_overdue_amount",
         help="Unpaid invoice installments past their due date, disputed and promised "
         "ones included.",
     )
-    debt_overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_debt_overdue")
+    debt_overdue_count = fields.Integer(
+        string="Overdue Invoices", compute="_compute_debt_followup_status"
+    )
     debt_oldest_overdue_days = fields.Integer(
         string="Days Overdue",
-        compute="_compute_debt_overdue",
+        compute="_compute_debt_followup_status",
         help="Days since the oldest unpaid due date.",
     )
     debt_unapplied_credit = fields.Monetary(
         string="Unapplied Payments and Credit Notes",
         currency_field="debt_currency_id",
-        compute="_compute_debt_overdue",
+        compute="_compute_debt_followup_status",
         help="Payments and credit notes not yet matched with an invoice: "
         "check them before calling.",
     )
@@ -338,18 +340,6 @@ class ResPartner(models.Model):
             order="date_maturity, id",
         )
 
-    @api.depends_context("company")
-    def _compute_debt_overdue(self):
-        today = fields.Date.context_today(self)
-        data = self._debt_overdue_data()
-        for partner in self:
-            values = data.get(partner.commercial_partner_id.id, {})
-            oldest = values.get("oldest_overdue")
-            partner.debt_overdue_amount = values.get("amount", 0.0)
-            partner.debt_overdue_count = values.get("count", 0)
-            partner.debt_oldest_overdue_days = (today - oldest).days if oldest else 0
-            partner.debt_unapplied_credit = values.get("credit", 0.0)
-
     def _search_debt_overdue_amount(self, operator, value):
         if operator not in ("<", "<=", ">", ">=", "=", "!="):
             return NotImplemented
@@ -453,10 +443,11 @@ class ResPartner(models.Model):
         "debt_paused_until",
     )
     def _compute_debt_followup_status(self):
-        """Status of every partner of the recordset at a constant number of queries:
-        the grouped receivable query (which also gives the net receivable for the
-        minimum amount check), the ladder, the open promises and the due
-        activities, whatever the size."""
+        """Payment status of every partner of the recordset (overdue figures,
+        status, next action) at a constant number of queries: the grouped
+        receivable query (which also gives the net receivable for the minimum
+        amount check), the ladder, the open promises and the due activities,
+        whatever the size."""
         today = fields.Date.context_today(self)
         ladder = self._debt_ladder()
         commercial = self.commercial_partner_id
@@ -476,6 +467,11 @@ class ResPartner(models.Model):
         for partner in self:
             cpartner = partner.commercial_partner_id
             values = data.get(cpartner.id, {})
+            oldest = values.get("oldest_overdue")
+            partner.debt_overdue_amount = values.get("amount", 0.0)
+            partner.debt_overdue_count = values.get("count", 0)
+            partner.debt_oldest_overdue_days = (today - oldest).days if oldest else 0
+            partner.debt_unapplied_credit = values.get("credit", 0.0)
             partner.debt_open_promise_amount = promised.get(cpartner.id, 0.0)
             next_date = False
             if values.get("unpaid") and values["balance"] > min_amount:
