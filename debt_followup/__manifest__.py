@@ -25,4 +25,5 @@
         "report/debt_followup_letter_report.xml",
         "views/debt_followup_menus.xml",
     ],
+    "demo": ["demo/debt_followup_demo.xml"],
 }

@@ -7,3 +7,4 @@ from . import debt_followup_promise_line
 from . import debt_followup_call
 from . import res_partner
 from . import account_move
+from . import debt_followup_demo
