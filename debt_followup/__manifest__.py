@@ -26,4 +26,7 @@
         "views/debt_followup_menus.xml",
     ],
     "demo": ["demo/debt_followup_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["debt_followup/static/tests/tours/*.js"],
+    },
 }

@@ -1,0 +1,69 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Each role's main path in a real browser (Odoo tours in headless Chromium).
+The tours live in debt_followup/static/tests/tours/; each test creates its data,
+runs the tour as the user of that role, then checks the database.
+
+Dates are relative to today rather than frozen: the browser's clock cannot be
+frozen with the server's, and the web client computes "today" itself."""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.fields import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import DebtFollowupCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTours(DebtFollowupCommon, HttpCase):
+    def setUp(self):
+        super().setUp()
+        self.collector.name = "Giulia Collector"
+        self.level_second_call = self.levels.filtered(lambda level: level.sequence == 40)
+        today = fields.Date.today()
+        self.invoice_old = self._create_overdue_invoice(
+            self.customer_it, 1830.00, today - timedelta(days=70), today - timedelta(days=40)
+        )
+        self.invoice_new = self._create_overdue_invoice(
+            self.customer_it, 642.50, today - timedelta(days=37), today - timedelta(days=7)
+        )
+        self.customer_it.write(
+            {
+                "debt_followup_level_id": self.level_second_call.id,
+                "debt_collector_id": self.collector.id,
+            }
+        )
+        self.call = self.env["debt.followup.call"].create(
+            {
+                "partner_id": self.customer_it.id,
+                "move_ids": [Command.set(self.invoice_old.ids)],
+                "user_id": self.collector.id,
+                "outcome": "callback",
+                "note": "Confidential call note",
+            }
+        )
+
+    def test_salesperson_sees_status_not_notes(self):
+        partner_write_date = self.customer_it.write_date
+        self.start_tour(
+            f"/odoo/res.partner/{self.customer_it.id}",
+            "debt_followup_salesperson",
+            login=self.salesperson.login,
+        )
+        self.assertEqual(self.customer_it.write_date, partner_write_date)
+        self.assertEqual(self.env["debt.followup.call"].search_count([]), 1)
+
+    def test_manager_edits_scripts_in_two_languages(self):
+        english_script = "<p>Good morning, may I speak with the owner?</p>"
+        self.level_second_call.with_context(lang="en_US").call_script = english_script
+        self.start_tour(
+            "/odoo/action-debt_followup.debt_followup_level_action",
+            "debt_followup_manager",
+            login=self.manager.login,
+        )
+        self.env.invalidate_all()
+        level = self.level_second_call
+        self.assertIn("parlo con il titolare?", level.with_context(lang="it_IT").call_script)
+        self.assertIn("falo com o responsável?", level.with_context(lang="pt_BR").call_script)
+        self.assertEqual(level.with_context(lang="en_US").call_script, english_script)
