@@ -8,3 +8,4 @@ from . import debt_followup_call
 from . import res_partner
 from . import account_move
 from . import debt_followup_demo
+from . import debt_followup_overview

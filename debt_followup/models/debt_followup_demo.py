@@ -127,13 +127,24 @@ DEMO_CALLS = [
 DEMO_PROMISES = [
     ("rossi", ["rossi_1"], "giulia", 20, [(-10, 1500.00)], "broken"),
     ("verdi", ["verdi_1"], "giulia", 6, [(-1, 2140.00)], "kept"),
-    ("greco", ["greco_1"], "giulia", 2, [(3, 1800.00), (17, 1800.00)], "open"),
+    ("greco", ["greco_1"], "giulia", 2, [(2, 1800.00), (16, 1800.00)], "open"),
     ("souza", ["souza_0"], "rafael", 75, [(-60, 7600.00)], "kept"),
     ("nordeste", ["nordeste_1"], "rafael", 3, [(5, 9870.00)], "open"),
 ]
 
 # Invoices paid: invoice, days ago.
 DEMO_PAYMENTS = [("souza_0", 60), ("verdi_1", 1)]
+
+# Regular customers pay on time: a year of monthly invoices, paid on their due
+# date, gives the days sales outstanding and the payment history their meaning.
+DEMO_PAID_MONTHLY = [
+    ("bianchi", 1450.00),
+    ("rossi", 3900.00),
+    ("verdi", 1200.00),
+    ("greco", 980.00),
+    ("almeida", 2600.00),
+    ("souza", 9800.00),
+]
 
 DEMO_DISPUTES = {"gino_1": "Merce consegnata in parte danneggiata (DDT 118)."}
 
@@ -152,6 +163,7 @@ class DebtFollowupDemo(models.AbstractModel):
             key: env.ref(f"debt_followup.demo_partner_{key}")
             for key in {row[0] for row in DEMO_INVOICES}
         }
+        self._create_paid_history(env, partners, today)
         invoices = self._create_invoices(env, partners, today)
         self._set_levels(env, partners, invoices, today)
         calls = self._create_calls(env, partners, invoices, today)
@@ -311,6 +323,37 @@ class DebtFollowupDemo(models.AbstractModel):
                 }
             )
             call.promise_id = promise
+
+    @api.model
+    def _create_paid_history(self, env, partners, today):
+        brl = env.ref("base.BRL")
+        for month in range(12, 2, -1):
+            due = today - timedelta(days=30 * month)
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partners[key].id,
+                        "invoice_date": due - timedelta(days=30),
+                        "invoice_date_due": due,
+                        "invoice_payment_term_id": False,
+                        "currency_id": brl.id if key in BRAZILIAN else env.company.currency_id.id,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Forniture industriali",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for key, amount in DEMO_PAID_MONTHLY
+                ]
+            )
+            invoices.action_post()
+            self._pay(env, invoices, due)
 
     @api.model
     def _pay(self, env, invoice, date):
