@@ -168,21 +168,21 @@ class DebtFollowupOverview(models.Model):
         )
 
     @api.model
-    def _debt_open(self, name, res_model, domain, context=None):
+    def _debt_open(self, name, res_model, domain):
         return {
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": res_model,
             "views": [[False, "list"], [False, "form"]],
             "domain": domain,
-            "context": context or {},
         }
 
     def action_open_promises_week(self):
         self.ensure_one()
         today = fields.Date.context_today(self)
+        name = self.env._("Installments Due in the Next 7 Days")
         return self._debt_open(
-            self.env._("Installments Due in the Next 7 Days"),
+            name,
             "debt.followup.promise.line",
             [
                 ("company_id", "=", self.company_id.id),
@@ -204,8 +204,9 @@ class DebtFollowupOverview(models.Model):
                 ("amount_residual", ">", 0),
             ]
         )
+        name = self.env._("Customers Left Out of Follow-up")
         return self._debt_open(
-            self.env._("Customers Left Out of Follow-up"),
+            name,
             "res.partner",
             [
                 "|",
