@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DebtFollowupCommon
 
@@ -34,6 +34,7 @@ class TestTours(DebtFollowupCommon, HttpCase):
                 "debt_collector_id": self.collector.id,
             }
         )
+        (self.invoice_old | self.invoice_new).debt_followup_level_id = self.level_second_call
         self.call = self.env["debt.followup.call"].create(
             {
                 "partner_id": self.customer_it.id,
@@ -67,3 +68,57 @@ class TestTours(DebtFollowupCommon, HttpCase):
         self.assertIn("parlo con il titolare?", level.with_context(lang="it_IT").call_script)
         self.assertIn("falo com o responsável?", level.with_context(lang="pt_BR").call_script)
         self.assertEqual(level.with_context(lang="en_US").call_script, english_script)
+
+    def test_collector_logs_a_promise_in_two_installments(self):
+        # The customer is due for its second call: the daily run plans it.
+        written_reminder = self.levels.filtered(lambda level: level.sequence == 30)
+        self.customer_it.write(
+            {
+                "debt_followup_level_id": written_reminder.id,
+                "debt_last_action_date": fields.Date.today() - timedelta(days=10),
+            }
+        )
+        self.env["res.partner"]._cron_debt_followup()
+        self.start_tour(
+            "/odoo/action-debt_followup.debt_followup_worklist_action",
+            "debt_followup_collector",
+            login=self.collector.login,
+        )
+        self.env.invalidate_all()
+        promise = self.customer_it.debt_promise_ids
+        self.assertEqual(len(promise), 1)
+        self.assertEqual(promise.state, "open")
+        self.assertEqual(promise.user_id, self.collector)
+        self.assertAlmostEqual(promise.amount, 2472.50)
+        self.assertEqual(len(promise.line_ids), 2)
+        self.assertAlmostEqual(sum(promise.line_ids.mapped("amount")), 2472.50)
+        self.assertEqual(promise.line_ids[0].date, fields.Date.today() + timedelta(days=7))
+        call = promise.call_id
+        self.assertEqual((call.outcome, call.user_id), ("promise", self.collector))
+
+    def test_accountant_logs_a_call_for_two_invoices(self):
+        accountant = new_test_user(
+            self.env,
+            login="accountant",
+            groups="account.group_account_invoice,debt_followup.group_debt_collector",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        other = self.env["res.partner"].create({"name": "Construções Almeida", "is_company": True})
+        today = fields.Date.today()
+        other_invoice = self._create_overdue_invoice(
+            other, 990.0, today - timedelta(days=50), today - timedelta(days=20)
+        )
+        other_invoice.debt_followup_level_id = self.levels.filtered(
+            lambda level: level.sequence == 20
+        )
+        self.start_tour(
+            "/odoo/action-account.action_move_out_invoice_type",
+            "debt_followup_accountant",
+            login=accountant.login,
+        )
+        call = self.env["debt.followup.call"].search([("user_id", "=", accountant.id)])
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.partner_id, self.customer_it)
+        self.assertEqual(call.move_ids, self.invoice_old | self.invoice_new)
+        self.assertEqual(call.outcome, "reached")
