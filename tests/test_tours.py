@@ -59,7 +59,7 @@ class TestTours(DebtFollowupCommon, HttpCase):
         english_script = "<p>Good morning, may I speak with the owner?</p>"
         self.level_second_call.with_context(lang="en_US").call_script = english_script
         self.start_tour(
-            "/odoo/action-debt_followup.debt_followup_level_action",
+            "/odoo",
             "debt_followup_manager",
             login=self.manager.login,
         )

@@ -1,5 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_utils";
 
 /**
  * A collection manager rewrites the call script of a level in Italian and in
@@ -8,6 +9,17 @@ import {registry} from "@web/core/registry";
  */
 registry.category("web_tour.tours").add("debt_followup_manager", {
     steps: () => [
+        ...stepUtils.goToAppSteps("account.menu_finance", "Open Invoicing"),
+        {
+            content: "Open the accounting configuration",
+            trigger: ".o_main_navbar [data-menu-xmlid='account.menu_finance_configuration']",
+            run: "click",
+        },
+        {
+            content: "Open the follow-up levels",
+            trigger: ".o-dropdown-item[data-menu-xmlid='debt_followup.debt_followup_level_menu']",
+            run: "click",
+        },
         {
             content: "Open the level 'Second call'",
             trigger: ".o_list_view .o_data_cell:contains(Second call)",
