@@ -52,7 +52,7 @@ def untranslated():
     missing = {}
     for lang in LANGS:
         table = (
-            dict(tables["pt"], **{k: v for k, v in tables[lang].items() if v})
+            {**tables["pt"], **{k: v for k, v in tables[lang].items() if v}}
             if lang == "pt_BR"
             else tables[lang]
         )

@@ -123,7 +123,8 @@ class TestFoundation(DebtFollowupCommon):
         partner = self.customer_it.with_user(self.salesperson)
         self.assertEqual(partner.debt_overdue_amount, 1000)
         self.assertEqual(partner.debt_overdue_count, 1)
-        self.assertEqual(partner.debt_followup_status, "overdue")
+        # Overdue with no step taken yet: the first step is due.
+        self.assertEqual(partner.debt_followup_status, "action_due")
         with self.assertRaises(AccessError):
             call.with_user(self.salesperson).read(["note"])
         with self.assertRaises(AccessError):

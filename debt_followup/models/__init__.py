@@ -7,5 +7,7 @@ from . import debt_followup_promise_line
 from . import debt_followup_call
 from . import res_partner
 from . import account_move
+from . import debt_followup_worklist
+from . import debt_followup_aging
 from . import debt_followup_demo
 from . import debt_followup_overview

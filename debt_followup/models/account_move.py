@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 
@@ -13,7 +15,11 @@ class AccountMove(models.Model):
         help="Last follow-up step that included this invoice.",
     )
     debt_last_action_date = fields.Date(string="Last Follow-up Action", copy=False)
-    debt_days_overdue = fields.Integer(string="Days Overdue", compute="_compute_debt_days_overdue")
+    debt_days_overdue = fields.Integer(
+        string="Days Overdue",
+        compute="_compute_debt_days_overdue",
+        search="_search_debt_days_overdue",
+    )
     debt_promise_id = fields.Many2one(
         "debt.followup.promise",
         string="Promise to Pay",
@@ -42,6 +48,27 @@ class AccountMove(models.Model):
             move.debt_days_overdue = (
                 (today - min(maturities)).days if move.state == "posted" and maturities else 0
             )
+
+    def _search_debt_days_overdue(self, operator, value):
+        """Invoices with an unpaid installment overdue for more than (or at least)
+        ``value`` days."""
+        if operator not in (">", ">=") or not isinstance(value, int):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        days = value + 1 if operator == ">" else value
+        return [
+            ("state", "=", "posted"),
+            (
+                "line_ids",
+                "any",
+                [
+                    ("account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<=", today - timedelta(days=days)),
+                ],
+            ),
+        ]
 
     def _compute_debt_promise_id(self):
         promises = self.env["debt.followup.promise"].search(

@@ -21,6 +21,11 @@ class ResCompany(models.Model):
         default=3,
         help="After this many unanswered or busy calls in a row, the next written step is due.",
     )
+    debt_responsible_id = fields.Many2one(
+        "res.users",
+        string="Collections Responsible",
+        help="Gets the follow-up activities of customers without a collector or salesperson.",
+    )
     debt_promise_grace_days = fields.Integer(
         string="Promise Grace Days",
         default=2,

@@ -19,3 +19,4 @@ class ResConfigSettings(models.TransientModel):
     debt_promise_grace_days = fields.Integer(
         related="company_id.debt_promise_grace_days", readonly=False
     )
+    debt_responsible_id = fields.Many2one(related="company_id.debt_responsible_id", readonly=False)

@@ -1,6 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date, split_every
+
+from ..tools.escalation import Step, next_step
+from .debt_followup_level import WRITTEN_CHANNELS
+
+_logger = logging.getLogger(__name__)
 
 FOLLOWUP_STATUSES = [
     ("ok", "Nothing overdue"),
@@ -9,6 +21,15 @@ FOLLOWUP_STATUSES = [
     ("promised", "Promised"),
     ("excluded", "Excluded"),
 ]
+# Activity types the engine plans; the reset closes the open ones.
+DEBT_ACTIVITY_TYPES = (
+    "debt_followup.mail_activity_type_debt_call",
+    "debt_followup.mail_activity_type_debt_written",
+    "debt_followup.mail_activity_type_debt_visit",
+    "debt_followup.mail_activity_type_debt_legal",
+)
+# Partners handled per transaction by the daily run.
+FOLLOWUP_BATCH_SIZE = 200
 
 
 class ResPartner(models.Model):
@@ -20,6 +41,8 @@ class ResPartner(models.Model):
         currency_field="debt_currency_id",
         compute="_compute_debt_overdue",
         search="_search_debt_overdue_amount",
+        help="Unpaid invoice installments past their due date, disputed and promised "
+        "ones included.",
     )
     debt_overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_debt_overdue")
     debt_oldest_overdue_days = fields.Integer(
@@ -44,6 +67,37 @@ class ResPartner(models.Model):
     debt_last_action_date = fields.Date(
         string="Last Follow-up Action", company_dependent=True, copy=False
     )
+    debt_escalate_date = fields.Date(
+        string="Escalate On",
+        company_dependent=True,
+        copy=False,
+        help="The next follow-up step is due from this date, whatever its delay "
+        "(a refused call, a broken promise).",
+    )
+    debt_escalate_written_only = fields.Boolean(
+        string="Next Written Step",
+        company_dependent=True,
+        copy=False,
+        help="The step due on the escalation date is the next written one "
+        "(the customer does not answer the phone).",
+    )
+    debt_paused_until = fields.Date(
+        string="Follow-up Paused Until",
+        company_dependent=True,
+        copy=False,
+        help="No follow-up step before this date (the customer says it has paid).",
+    )
+    debt_last_contact_date = fields.Datetime(
+        string="Last Written Reminder",
+        company_dependent=True,
+        copy=False,
+        help="Last e-mail, PEC or letter sent about overdue invoices.",
+    )
+    debt_last_contact = fields.Datetime(
+        string="Last Contact",
+        compute="_compute_debt_last_contact",
+        help="Last call or written reminder about overdue invoices.",
+    )
     debt_collector_id = fields.Many2one(
         "res.users",
         string="Collector",
@@ -63,9 +117,16 @@ class ResPartner(models.Model):
         FOLLOWUP_STATUSES,
         string="Follow-up Status",
         compute="_compute_debt_followup_status",
+        search="_search_debt_followup_status",
     )
     debt_next_action_date = fields.Date(
         string="Next Follow-up Action", compute="_compute_debt_followup_status"
+    )
+    debt_open_promise_amount = fields.Monetary(
+        string="Promised",
+        currency_field="debt_currency_id",
+        compute="_compute_debt_followup_status",
+        help="Amount of the open promises to pay.",
     )
     debt_call_ids = fields.One2many(
         "debt.followup.call",
@@ -76,17 +137,33 @@ class ResPartner(models.Model):
     debt_promise_ids = fields.One2many(
         "debt.followup.promise", "partner_id", string="Promises to Pay"
     )
+    debt_followup_move_ids = fields.One2many(
+        "account.move",
+        "commercial_partner_id",
+        string="Follow-up History",
+        domain=[("debt_followup_level_id", "!=", False)],
+        readonly=True,
+    )
 
     @api.depends_context("company")
     def _compute_debt_currency_id(self):
         self.debt_currency_id = self.env.company.currency_id
 
+    # ------------------------------------------------------------------
+    # Payment status: one grouped query for the whole recordset
+    # ------------------------------------------------------------------
+
     def _debt_overdue_query(self, partner_ids=None):
-        """One grouped query over the receivable items of the current company:
-        per commercial partner, the overdue residual, the number of overdue
-        invoices, the oldest overdue due date, and what is paid but not matched."""
-        aml = self.env["account.move.line"]
-        aml.flush_model(
+        """One grouped query over the receivable items of the current company.
+
+        Per commercial partner: overdue residual (disputed and promised included),
+        number of overdue invoices, oldest overdue due date, paid but not matched
+        (payments, credit notes), overdue residual that follow-up may chase (no
+        exclusion, no open promise), overdue residual covered by an open promise,
+        the oldest due date among the items follow-up may chase (overdue or not:
+        courtesy steps look ahead), and whether anything is unpaid at all.
+        """
+        self.env["account.move.line"].flush_model(
             [
                 "account_id",
                 "amount_residual",
@@ -100,9 +177,14 @@ class ResPartner(models.Model):
             ]
         )
         self.env["account.account"].flush_model(["account_type"])
+        self.env["debt.followup.promise"].flush_model(["state", "move_ids"])
         today = fields.Date.context_today(self)
         partner_filter = (
             SQL("AND aml.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        )
+        overdue = SQL("aml.amount_residual > 0 AND aml.date_maturity < %s", today)
+        eligible = SQL(
+            "aml.amount_residual > 0 AND aml.no_followup IS NOT TRUE AND promised.move_id IS NULL"
         )
         return SQL(
             """
@@ -110,9 +192,20 @@ class ResPartner(models.Model):
                    COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0),
                    COUNT(DISTINCT aml.move_id) FILTER (WHERE %(overdue)s),
                    MIN(aml.date_maturity) FILTER (WHERE %(overdue)s),
-                   COALESCE(-SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0), 0)
+                   COALESCE(-SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0), 0),
+                   COALESCE(SUM(aml.amount_residual) FILTER (
+                       WHERE %(overdue)s AND %(eligible)s), 0),
+                   COALESCE(SUM(aml.amount_residual) FILTER (
+                       WHERE %(overdue)s AND aml.no_followup IS NOT TRUE
+                         AND promised.move_id IS NOT NULL), 0),
+                   MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
+                   BOOL_OR(aml.amount_residual > 0)
               FROM account_move_line aml
               JOIN account_account acc ON acc.id = aml.account_id
+         LEFT JOIN (SELECT DISTINCT rel.move_id
+                      FROM debt_followup_promise_move_rel rel
+                      JOIN debt_followup_promise promise ON promise.id = rel.promise_id
+                     WHERE promise.state = 'open') promised ON promised.move_id = aml.move_id
              WHERE acc.account_type = 'asset_receivable'
                AND aml.parent_state = 'posted'
                AND aml.reconciled IS NOT TRUE
@@ -120,14 +213,37 @@ class ResPartner(models.Model):
                %(partner_filter)s
           GROUP BY aml.partner_id
             """,
-            overdue=SQL(
-                "aml.amount_residual > 0 AND aml.date_maturity < %s "
-                "AND aml.no_followup IS NOT TRUE",
-                today,
-            ),
+            overdue=overdue,
+            eligible=eligible,
             company=self.env.company.id,
             partner_filter=partner_filter,
         )
+
+    def _debt_overdue_data(self):
+        """The figures of :meth:`_debt_overdue_query` by commercial partner id, as dicts."""
+        partner_ids = set(self.commercial_partner_id.ids)
+        if not partner_ids:
+            return {}
+        rows = self.env.execute_query(self._debt_overdue_query(partner_ids))
+        return {
+            row[0]: dict(
+                zip(
+                    (
+                        "amount",
+                        "count",
+                        "oldest_overdue",
+                        "credit",
+                        "eligible_amount",
+                        "promised_amount",
+                        "oldest_eligible",
+                        "unpaid",
+                    ),
+                    row[1:],
+                    strict=True,
+                )
+            )
+            for row in rows
+        }
 
     def _debt_overdue_lines(self):
         """Overdue receivable items of these commercial partners in the current
@@ -150,18 +266,14 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_debt_overdue(self):
         today = fields.Date.context_today(self)
-        commercial = {p.id: p.commercial_partner_id.id for p in self}
-        data = {}
-        if any(commercial.values()):
-            query = self._debt_overdue_query(set(commercial.values()) - {False})
-            for pid, amount, count, oldest, credit in self.env.execute_query(query):
-                data[pid] = (amount, count, (today - oldest).days if oldest else 0, credit)
+        data = self._debt_overdue_data()
         for partner in self:
-            amount, count, days, credit = data.get(commercial[partner.id], (0.0, 0, 0, 0.0))
-            partner.debt_overdue_amount = amount
-            partner.debt_overdue_count = count
-            partner.debt_oldest_overdue_days = days
-            partner.debt_unapplied_credit = credit
+            values = data.get(partner.commercial_partner_id.id, {})
+            oldest = values.get("oldest_overdue")
+            partner.debt_overdue_amount = values.get("amount", 0.0)
+            partner.debt_overdue_count = values.get("count", 0)
+            partner.debt_oldest_overdue_days = (today - oldest).days if oldest else 0
+            partner.debt_unapplied_credit = values.get("credit", 0.0)
 
     def _search_debt_overdue_amount(self, operator, value):
         if operator not in ("<", "<=", ">", ">=", "=", "!="):
@@ -183,17 +295,619 @@ class ResPartner(models.Model):
         matching = [pid for pid, amount in amounts.items() if check(amount)]
         return [("commercial_partner_id", "in", matching)]
 
+    # ------------------------------------------------------------------
+    # Follow-up status and next step
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_ladder(self):
+        """Active levels of the current company, in ladder order."""
+        return self.env["debt.followup.level"].search(
+            [("company_id", "=", self.env.company.id)], order="sequence, delay, id"
+        )
+
+    @api.model
+    def _debt_horizon(self, ladder, today):
+        """Last due date that a step of ``ladder`` may follow up today (the courtesy
+        step looks ahead of the due date)."""
+        first_delay = min(ladder.mapped("delay"), default=1)
+        return today - timedelta(days=min(first_delay, 1))
+
+    def _debt_next_step(self, ladder, oldest_due_date):
+        """The level due next for this commercial partner and the date it may run,
+        as ``(level, date)``, or ``(level_model, False)`` when nothing is due."""
+        self.ensure_one()
+        Level = self.env["debt.followup.level"]
+        current = self.debt_followup_level_id
+        if current.channel == "legal" or not oldest_due_date:
+            return Level, False
+        if current in ladder:
+            current_index = list(ladder).index(current)
+        elif current:
+            # An archived level: place the customer after the steps it has reached.
+            earlier = [i for i, level in enumerate(ladder) if level.delay <= current.delay]
+            current_index = earlier[-1] if earlier else None
+        else:
+            current_index = None
+        step = next_step(
+            [Step(level.delay, level.channel in WRITTEN_CHANNELS) for level in ladder],
+            current_index,
+            oldest_due_date,
+            self.debt_last_action_date,
+            self.env.company.debt_followup_interval,
+            escalate_date=self.debt_escalate_date,
+            written_only=self.debt_escalate_written_only,
+            paused_until=self.debt_paused_until,
+        )
+        if not step:
+            return Level, False
+        return ladder[step.index], step.date
+
+    @api.model
+    def _debt_activity_types(self):
+        types = self.env["mail.activity.type"]
+        for xmlid in DEBT_ACTIVITY_TYPES:
+            types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+        levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
+        # Generic types (a plain "To Do") are not the addon's to close.
+        return types | levels.activity_type_id.filtered(lambda t: t.res_model == "res.partner")
+
+    def _debt_open_activities(self, due_on=None):
+        """Open follow-up activities of these partners (due on or before ``due_on``)."""
+        domain = [
+            ("res_model", "=", "res.partner"),
+            ("res_id", "in", self.ids),
+            ("activity_type_id", "in", self._debt_activity_types().ids),
+        ]
+        if due_on:
+            domain.append(("date_deadline", "<=", due_on))
+        return self.env["mail.activity"].sudo().search(domain)
+
     @api.depends_context("company")
-    @api.depends("debt_no_contact", "debt_promise_ids.state", "debt_followup_level_id")
+    @api.depends(
+        "debt_no_contact",
+        "debt_promise_ids.state",
+        "debt_followup_level_id",
+        "debt_last_action_date",
+        "debt_escalate_date",
+        "debt_escalate_written_only",
+        "debt_paused_until",
+    )
     def _compute_debt_followup_status(self):
+        """Status of every partner of the recordset at a constant number of queries:
+        the grouped receivable query, the ladder, the minimum amount check (Odoo's
+        ``credit``), the open promises and the due activities, whatever the size."""
+        today = fields.Date.context_today(self)
+        ladder = self._debt_ladder()
+        commercial = self.commercial_partner_id
+        data = self._debt_overdue_data()
+        promises = (
+            self.env["debt.followup.promise"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", commercial.ids), ("state", "=", "open")],
+                ["partner_id"],
+                ["amount:sum"],
+            )
+        )
+        promised = {partner.id: amount for partner, amount in promises}
+        due_activity = set(commercial._debt_open_activities(due_on=today).mapped("res_id"))
+        min_amount = self.env.company.debt_min_amount
+        # Odoo's ``credit`` is for accountants; the status only compares it.
+        credit = {p.id: p.credit for p in commercial.sudo()}
         for partner in self:
-            commercial = partner.commercial_partner_id
-            if not partner.debt_overdue_amount:
-                partner.debt_followup_status = "ok"
-            elif commercial.debt_no_contact:
-                partner.debt_followup_status = "excluded"
-            elif commercial.debt_promise_ids.filtered(lambda p: p.state == "open"):
-                partner.debt_followup_status = "promised"
+            cpartner = partner.commercial_partner_id
+            values = data.get(cpartner.id, {})
+            partner.debt_open_promise_amount = promised.get(cpartner.id, 0.0)
+            next_date = False
+            if values.get("unpaid") and credit[cpartner.id] > min_amount:
+                next_date = cpartner._debt_next_step(ladder, values.get("oldest_eligible"))[1]
+            partner.debt_next_action_date = next_date
+            if not values.get("amount"):
+                status = "ok"
+            elif cpartner.debt_no_contact:
+                status = "excluded"
+            elif not values["eligible_amount"]:
+                status = "promised" if values["promised_amount"] else "excluded"
+            elif (next_date and next_date <= today) or cpartner.id in due_activity:
+                status = "action_due"
             else:
-                partner.debt_followup_status = "overdue"
-            partner.debt_next_action_date = False
+                status = "overdue"
+            partner.debt_followup_status = status
+
+    @api.depends_context("company")
+    def _compute_debt_last_contact(self):
+        """Last call (read as superuser: only its date, never its note) or
+        written reminder, whichever is later; one query for the recordset."""
+        calls = (
+            self.env["debt.followup.call"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        last_call = {partner.id: date for partner, date in calls}
+        for partner in self:
+            cpartner = partner.commercial_partner_id
+            dates = [last_call.get(cpartner.id), cpartner.debt_last_contact_date]
+            partner.debt_last_contact = max((d for d in dates if d), default=False)
+
+    def _search_debt_followup_status(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        rows = self.env.execute_query(self._debt_overdue_query())
+        candidates = self.browse([row[0] for row in rows if row[1]]).exists()
+        matching = candidates.filtered(lambda p: p.debt_followup_status in value)
+        if "ok" in value:
+            others = candidates - matching
+            domain = [("commercial_partner_id", "not in", others.ids)]
+        else:
+            domain = [("commercial_partner_id", "in", matching.ids)]
+        if operator == "not in":
+            return ["!", *domain]
+        return domain
+
+    # ------------------------------------------------------------------
+    # Interface for calls, promises and messaging
+    # ------------------------------------------------------------------
+
+    def _debt_escalate_now(self, written_only=False):
+        """Make the next follow-up step of these customers due today, whatever its
+        delay and the interval since the last step (a refused call, a broken
+        promise). With ``written_only``, the step due is the next *written* one
+        (e-mail, letter, PEC), skipping calls: the customer does not answer.
+        The daily run (or "Send reminder") then takes it; never twice the same day.
+        Values are stored per company (the current one)."""
+        self.commercial_partner_id.sudo().write(
+            {
+                "debt_escalate_date": fields.Date.context_today(self),
+                "debt_escalate_written_only": written_only,
+                "debt_paused_until": False,
+            }
+        )
+
+    def _debt_pause_followup(self, until):
+        """No follow-up step for these customers before ``until`` (a date), e.g.
+        when the customer says it has paid and the accountant checks. Stored per
+        company (the current one); an escalation asked later overrides it."""
+        self.commercial_partner_id.sudo().write({"debt_paused_until": until})
+
+    def _debt_followup_collector(self):
+        """Who gets this customer's follow-up activities: its collector, else its
+        salesperson, else the company's collections responsible, else the admin."""
+        self.ensure_one()
+        return (
+            self.debt_collector_id
+            or self.user_id
+            or self.env.company.debt_responsible_id
+            or self.env.ref("base.user_admin")
+        )
+
+    def _debt_followup_pec_email(self):
+        """The customer's certified e-mail (PEC) address, ``False`` when unknown.
+        A bridge module (``l10n_it_edi``) overrides it; without one, a formal
+        notice by PEC goes as a registered letter."""
+        self.ensure_one()
+        return False
+
+    def _debt_followup_call_deadline(self):
+        """Deadline of a collection-call activity: today. The calling guardrails
+        override it with the next allowed calling slot."""
+        self.ensure_one()
+        return fields.Date.context_today(self)
+
+    # ------------------------------------------------------------------
+    # The daily run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_debt_followup(self):
+        """The daily follow-up run over all companies (contract).
+
+        Works in batches of partners, each locked with ``try_lock_for_update`` and
+        committed with ``ir.cron._commit_progress``: two workers share the work,
+        and a run stopped halfway resumes where it stopped. Idempotent within a day:
+        a partner acted upon today is not acted upon again.
+        """
+        todo = []
+        ladders = self.env["debt.followup.level"].sudo()._read_group([], ["company_id"])
+        for (company,) in ladders:
+            partners = self.with_company(company)._debt_followup_candidates()
+            todo.extend((company, ids) for ids in split_every(FOLLOWUP_BATCH_SIZE, partners.ids))
+        remaining = sum(len(ids) for _company, ids in todo)
+        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        for company, ids in todo:
+            batch = self.with_company(company).browse(ids).try_lock_for_update()
+            # Another worker may have committed these partners a moment ago.
+            batch.invalidate_recordset()
+            batch._debt_followup_run()
+            remaining -= len(ids)
+            if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
+                break
+
+    @api.model
+    def _debt_followup_candidates(self):
+        """Commercial partners of the current company that the run must look at:
+        those with unpaid items within reach of the ladder, and those at a level
+        (they may have paid everything)."""
+        today = fields.Date.context_today(self)
+        horizon = self._debt_horizon(self._debt_ladder(), today)
+        self.env["account.move.line"].flush_model()
+        self.env["account.account"].flush_model(["account_type"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT aml.partner_id
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual > 0
+                   AND aml.date_maturity <= %s
+                   AND aml.company_id = %s
+                """,
+                horizon,
+                self.env.company.id,
+            )
+        )
+        at_level = self.search([("debt_followup_level_id", "!=", False)])
+        return (self.browse([row[0] for row in rows]) | at_level).sorted("id")
+
+    def _debt_followup_run(self, isolate=True):
+        """Take the follow-up step due today for these commercial partners, in the
+        current company; reset those that paid everything. With ``isolate`` (the
+        daily run), a partner whose step fails is logged and left for the next
+        run while the others go on; without it (a button), the error is raised."""
+        today = fields.Date.context_today(self)
+        ladder = self._debt_ladder()
+        data = self._debt_overdue_data()
+        to_reset = self.filtered(
+            lambda p: p.debt_followup_level_id and not data.get(p.id, {}).get("unpaid")
+        )
+        if to_reset:
+            to_reset._debt_followup_reset()
+        min_amount = self.env.company.debt_min_amount
+        due = defaultdict(self.browse)
+        for partner in self - to_reset:
+            values = data.get(partner.id, {})
+            if not values.get("oldest_eligible") or partner.credit <= min_amount:
+                continue
+            level, date = partner._debt_next_step(ladder, values["oldest_eligible"])
+            if level and date <= today:
+                due[level] |= partner
+        for level, partners in due.items():
+            moves = partners._debt_followup_moves(level)
+            if not isolate:
+                partners._debt_followup_take_step(level, moves)
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    partners._debt_followup_take_step(level, moves)
+            except Exception:
+                _logger.warning(
+                    "Follow-up step %s failed for a batch; retrying one customer at a time",
+                    level.display_name,
+                    exc_info=True,
+                )
+                by_partner = moves.grouped("commercial_partner_id")
+                for partner in partners.exists():
+                    try:
+                        with self.env.cr.savepoint():
+                            partner._debt_followup_take_step(
+                                level, by_partner.get(partner, moves.browse())
+                            )
+                    except Exception:
+                        _logger.exception(
+                            "Follow-up step %s failed for customer %s",
+                            level.display_name,
+                            partner.id,
+                        )
+
+    def _debt_followup_moves(self, level):
+        """Invoices of these partners included in ``level``'s step: unpaid, not
+        excluded, not covered by an open promise, due (or, for a courtesy step,
+        about to be due)."""
+        today = fields.Date.context_today(self)
+        due_before = max(today - timedelta(days=1), today - timedelta(days=level.delay))
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "in", self.ids),
+                ("company_id", "=", self.env.company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("no_followup", "=", False),
+                ("date_maturity", "<=", due_before),
+            ],
+            order="date_maturity, id",
+        )
+        promised = (
+            self.env["debt.followup.promise"]
+            .sudo()
+            .search([("partner_id", "in", self.ids), ("state", "=", "open")])
+        )
+        return lines.move_id - promised.move_ids
+
+    def _debt_followup_take_step(self, level, moves):
+        """Run ``level``'s channel action for these partners and record the step
+        on them and on the invoices it covers."""
+        today = fields.Date.context_today(self)
+        getattr(self, f"_debt_followup_action_{level.channel}")(level, moves)
+        self.sudo().write(
+            {
+                "debt_followup_level_id": level.id,
+                "debt_last_action_date": today,
+                "debt_escalate_date": False,
+                "debt_escalate_written_only": False,
+                "debt_paused_until": False,
+            }
+        )
+        # Follow-up fields only: no need to resynchronise the invoices' lines.
+        moves.sudo().with_context(skip_invoice_sync=True).write(
+            {"debt_followup_level_id": level.id, "debt_last_action_date": today}
+        )
+
+    def _debt_followup_reset(self):
+        """Everything is paid: back to no level, open follow-up activities closed."""
+        activities = self._debt_open_activities()
+        if activities:
+            activities.action_feedback(feedback=self.env._("Everything is paid: follow-up closed."))
+        self.sudo().write(
+            {
+                "debt_followup_level_id": False,
+                "debt_last_action_date": False,
+                "debt_escalate_date": False,
+                "debt_escalate_written_only": False,
+                "debt_paused_until": False,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Actions by channel: one method per channel, ``(level, moves)`` on partners
+    # ------------------------------------------------------------------
+
+    def _debt_followup_schedule(self, level, activity_type, summary, moves):
+        """Plan one ``activity_type`` activity per partner for its collector,
+        unless one is already open (never two open collection activities of a kind)."""
+        busy = set(
+            self._debt_open_activities()
+            .filtered(lambda a: a.activity_type_id == activity_type)
+            .mapped("res_id")
+        )
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        by_partner = moves.grouped("commercial_partner_id")
+        for partner in self.filtered(lambda p: p.id not in busy):
+            partner_moves = by_partner.get(partner, moves.browse())
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "user_id": partner._debt_followup_collector().id,
+                    "date_deadline": partner._debt_followup_call_deadline()
+                    if level.channel == "phone"
+                    else today,
+                    "summary": summary,
+                    "note": partner._debt_followup_note(level, partner_moves),
+                    "automated": True,
+                }
+            )
+        # No e-mail per activity to the collector: the worklist shows them.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+
+    def _debt_followup_note(self, level, moves):
+        """Short HTML summary of a step: the level and the invoices it covers."""
+        self.ensure_one()
+        currency = self.env.company.currency_id
+        items = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(invoice)s, due %(date)s: %(amount)s",
+                invoice=move.name,
+                date=format_date(self.env, move.invoice_date_due, lang_code=self.lang),
+                amount=currency.format(move.amount_residual),
+            )
+            for move in moves
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Follow-up step: %(level)s", level=level.name),
+            items,
+        )
+
+    def _debt_followup_activity_type(self, level, xmlid):
+        return level.activity_type_id or self.env.ref(xmlid)
+
+    def _debt_followup_action_phone(self, level, moves):
+        """One open collection-call activity per partner for its collector."""
+        partners = self.filtered(lambda p: not p.debt_no_contact)
+        partners._debt_followup_schedule(
+            level,
+            self.env.ref("debt_followup.mail_activity_type_debt_call"),
+            self.env._("Collection call: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_followup_action_email(self, level, moves):
+        """Send the level's template to the invoice contact in the partner's
+        language (when the level is automatic), else ask a human to send it."""
+        partners = self.filtered(lambda p: not p.debt_no_contact)
+        if not (level.auto_execute and level.mail_template_id):
+            partners._debt_followup_ask_written(level, moves)
+            return
+        by_partner = moves.grouped("commercial_partner_id")
+        for partner in partners:
+            partner_moves = by_partner.get(partner, moves.browse())
+            contact = self.browse(partner.address_get(["invoice"])["invoice"])
+            if not contact.email:
+                partner._debt_followup_ask_written(level, partner_moves)
+                continue
+            partner._debt_followup_send_template(level, partner_moves, partner_ids=contact.ids)
+
+    def _debt_followup_action_pec(self, level, moves):
+        """Formal notice by PEC to the partner's certified address; without one, a
+        registered letter."""
+        by_partner = moves.grouped("commercial_partner_id")
+        for partner in self:
+            partner_moves = by_partner.get(partner, moves.browse())
+            pec = partner._debt_followup_pec_email()
+            if pec and level.auto_execute and level.mail_template_id:
+                partner._debt_followup_send_template(level, partner_moves, email_to=pec)
+            elif pec:
+                partner._debt_followup_ask_written(level, partner_moves)
+            else:
+                partner._debt_followup_action_letter(level, partner_moves)
+
+    def _debt_followup_action_letter(self, level, moves):
+        """The reminder letter as PDF on the partner's chatter, and an activity
+        to post it."""
+        report = self.env.ref("debt_followup.action_report_debt_followup_letter")
+        by_partner = moves.grouped("commercial_partner_id")
+        for partner in self:
+            pdf, _report_type = (
+                self.env["ir.actions.report"]
+                .sudo()
+                .with_context(lang=partner.lang)
+                ._render_qweb_pdf(report, partner.ids)
+            )
+            name = self.env._("Payment reminder - %(partner)s.pdf", partner=partner.name)
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "raw": pdf,
+                        "mimetype": "application/pdf",
+                        "res_model": "res.partner",
+                        "res_id": partner.id,
+                    }
+                )
+            )
+            partner_moves = by_partner.get(partner, moves.browse())
+            partner.sudo().message_post(
+                body=partner._debt_followup_note(level, partner_moves),
+                attachment_ids=attachment.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        self._debt_followup_schedule(
+            level,
+            self._debt_followup_activity_type(
+                level, "debt_followup.mail_activity_type_debt_written"
+            ),
+            self.env._("Post the reminder letter: %(level)s", level=level.name),
+            moves,
+        )
+        self.sudo().write({"debt_last_contact_date": fields.Datetime.now()})
+
+    def _debt_followup_action_sms(self, level, moves):
+        """For now an activity asking a human to send the text message."""
+        self.filtered(lambda p: not p.debt_no_contact)._debt_followup_ask_written(level, moves)
+
+    def _debt_followup_action_visit(self, level, moves):
+        """An activity for the collector to visit the customer."""
+        self._debt_followup_schedule(
+            level,
+            self._debt_followup_activity_type(level, "debt_followup.mail_activity_type_debt_visit"),
+            self.env._("Visit the customer: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_followup_action_legal(self, level, moves):
+        """An activity to hand the file over to legal; no automatic step after it."""
+        self._debt_followup_schedule(
+            level,
+            self._debt_followup_activity_type(level, "debt_followup.mail_activity_type_debt_legal"),
+            self.env._("Hand over to legal: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_followup_ask_written(self, level, moves):
+        """An activity asking a human to send the written reminder of ``level``."""
+        self._debt_followup_schedule(
+            level,
+            self._debt_followup_activity_type(
+                level, "debt_followup.mail_activity_type_debt_written"
+            ),
+            self.env._("Send the reminder: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_followup_send_template(self, level, moves, partner_ids=None, email_to=None):
+        """Send ``level``'s template for this partner in its language, log it on
+        the partner and on each invoice."""
+        self.ensure_one()
+        # A collector may send a reminder without the right to edit the contact.
+        partner = self.sudo().with_context(lang=self.lang)
+        template = level.mail_template_id.sudo().with_context(lang=self.lang)
+        if email_to:
+            template.send_mail(self.id, email_values={"email_to": email_to, "recipient_ids": []})
+            message = partner.message_post(
+                body=Markup("%s<br/>%s")
+                % (
+                    self.env._("Formal notice sent by PEC to %(email)s.", email=email_to),
+                    partner._debt_followup_note(level, moves),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        else:
+            message = partner.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=partner_ids or [],
+            )
+        for move in moves.sudo():
+            move.message_post(
+                body=self.env._(
+                    "Payment reminder “%(level)s” sent to the customer.", level=level.name
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.sudo().write({"debt_last_contact_date": fields.Datetime.now()})
+        return message
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    def action_debt_followup_send_reminder(self):
+        """Run the current step now for this customer (collector's button): the
+        step due next is taken today, even if its date has not come yet."""
+        partners = self.commercial_partner_id
+        today = fields.Date.context_today(self)
+        if any(p.debt_last_action_date == today for p in partners):
+            raise UserError(
+                self.env._("A follow-up step was already taken today for this customer.")
+            )
+        partners._debt_escalate_now()
+        partners._debt_followup_run(isolate=False)
+        idle = partners.filtered(lambda p: p.debt_last_action_date != today)
+        if idle:
+            raise UserError(
+                self.env._(
+                    "No reminder to send for %(partners)s: no unpaid invoice to follow up, "
+                    "a balance at or below the minimum amount, or the last step is reached.",
+                    partners=", ".join(idle.mapped("display_name")),
+                )
+            )
+        return True
+
+    def action_debt_followup_run_now(self):
+        """Manager's "Run follow-up now" for one customer or a selection: the same
+        as the daily run, limited to these customers."""
+        self.commercial_partner_id._debt_followup_run(isolate=False)
+        return True

@@ -1,0 +1,132 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class DebtFollowupWorklist(models.Model):
+    """ "To do today": customers of the current company with a follow-up action
+    due (an open collection activity due today or earlier), most urgent first
+    (overdue amount × days overdue). A read-only SQL view, so that PostgreSQL sorts
+    and pages it."""
+
+    _name = "debt.followup.worklist"
+    _description = "Follow-up Worklist"
+    _auto = False
+    _order = "priority desc, id"
+    _rec_name = "partner_id"
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date_maturity",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "mail.activity": [
+            "active",
+            "activity_type_id",
+            "date_deadline",
+            "res_id",
+            "res_model",
+            "summary",
+            "user_id",
+        ],
+        "res.partner": [
+            "debt_collector_id",
+            "debt_followup_level_id",
+            "debt_no_contact",
+            "phone",
+            "user_id",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    phone = fields.Char(readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
+    level_id = fields.Many2one("debt.followup.level", string="Follow-up Level", readonly=True)
+    activity_type_id = fields.Many2one("mail.activity.type", string="Action", readonly=True)
+    activity_summary = fields.Char(string="To Do", readonly=True)
+    activity_user_id = fields.Many2one("res.users", string="Assigned To", readonly=True)
+    date_deadline = fields.Date(string="Due On", readonly=True)
+    overdue_amount = fields.Monetary(readonly=True)
+    days_overdue = fields.Integer(readonly=True)
+    priority = fields.Float(
+        readonly=True,
+        aggregator=False,
+        help="Overdue amount × days overdue: the higher, the sooner.",
+    )
+    no_contact = fields.Boolean(string="Stop Contact", readonly=True)
+
+    @property
+    def _table_query(self):
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        key = str(company.id)
+        types = tuple(self.env["res.partner"]._debt_activity_types().ids) or (0,)
+        return SQL(
+            """
+            WITH overdue AS (
+                SELECT aml.partner_id,
+                       SUM(aml.amount_residual) AS amount,
+                       MIN(aml.date_maturity) AS oldest
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual > 0
+                   AND aml.date_maturity < %(today)s
+                   AND aml.company_id = %(company)s
+              GROUP BY aml.partner_id
+            ),
+            due AS (
+                SELECT DISTINCT ON (act.res_id)
+                       act.res_id AS partner_id, act.activity_type_id, act.summary,
+                       act.user_id, act.date_deadline
+                  FROM mail_activity act
+                 WHERE act.res_model = 'res.partner'
+                   AND act.active
+                   AND act.date_deadline <= %(today)s
+                   AND act.activity_type_id IN %(types)s
+              ORDER BY act.res_id, act.date_deadline, act.id
+            )
+            SELECT partner.id AS id,
+                   partner.id AS partner_id,
+                   %(company)s AS company_id,
+                   %(currency)s AS currency_id,
+                   partner.phone AS phone,
+                   (partner.debt_collector_id ->> %(key)s)::int AS collector_id,
+                   partner.user_id AS salesperson_id,
+                   (partner.debt_followup_level_id ->> %(key)s)::int AS level_id,
+                   due.activity_type_id,
+                   due.summary AS activity_summary,
+                   due.user_id AS activity_user_id,
+                   due.date_deadline,
+                   overdue.amount AS overdue_amount,
+                   %(today)s - overdue.oldest AS days_overdue,
+                   overdue.amount * (%(today)s - overdue.oldest) AS priority,
+                   partner.debt_no_contact AS no_contact
+              FROM overdue
+              JOIN due ON due.partner_id = overdue.partner_id
+              JOIN res_partner partner ON partner.id = overdue.partner_id
+            """,
+            today=today,
+            company=company.id,
+            currency=company.currency_id.id,
+            key=key,
+            types=types,
+        )
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }

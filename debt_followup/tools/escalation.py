@@ -1,0 +1,74 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Which follow-up step is due next, and from which date.
+
+The ladder is a list of steps in order; each step has a delay (days after the oldest
+unpaid due date; negative for a courtesy reminder before it) and says whether it is a
+written step. A customer moves one step at a time and never skips one, except when a
+collector asks for the next *written* step (too many unanswered calls).
+"""
+
+from datetime import timedelta
+from typing import NamedTuple
+
+
+class Step(NamedTuple):
+    """One rung of the ladder, as the rule needs it."""
+
+    delay: int
+    written: bool = False
+
+
+class NextStep(NamedTuple):
+    """The step due next (its index in the ladder) and the first date it may run."""
+
+    index: int
+    date: object
+
+
+def next_step(
+    ladder,
+    current_index,
+    oldest_due_date,
+    last_action_date,
+    interval,
+    *,
+    escalate_date=None,
+    written_only=False,
+    paused_until=None,
+):
+    """Return the :class:`NextStep` due for a customer, or ``None``.
+
+    :param ladder: list of :class:`Step` in ladder order
+    :param current_index: index in ``ladder`` of the customer's current step,
+        ``None`` when the customer has none yet
+    :param oldest_due_date: oldest unpaid due date among the invoices followed up
+        (``None``: nothing to follow up, nothing is due)
+    :param last_action_date: date of the last step taken (``None``: never)
+    :param interval: minimum number of days between two steps
+    :param escalate_date: when set, the next step is due from that date whatever its
+        delay and the interval (a refused call, a broken promise)
+    :param written_only: look for the next written step instead of the next step
+    :param paused_until: no step before that date (the customer says it has paid)
+    :return: ``NextStep(index, date)``; ``None`` at the end of the ladder.
+        Never two steps the same day: the date is always after ``last_action_date``.
+    """
+    if oldest_due_date is None or not ladder:
+        return None
+    start = 0 if current_index is None else current_index + 1
+    index = next(
+        (i for i in range(start, len(ladder)) if ladder[i].written or not written_only),
+        None,
+    )
+    if index is None:
+        return None
+    if escalate_date:
+        due = escalate_date
+    else:
+        due = oldest_due_date + timedelta(days=ladder[index].delay)
+        if last_action_date:
+            due = max(due, last_action_date + timedelta(days=interval))
+    if last_action_date:
+        due = max(due, last_action_date + timedelta(days=1))
+    if paused_until:
+        due = max(due, paused_until)
+    return NextStep(index, due)

@@ -1,0 +1,36 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class DebtFollowupAssignWizard(models.TransientModel):
+    _name = "debt.followup.assign.wizard"
+    _description = "Assign a Collector"
+
+    partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
+    collector_id = fields.Many2one(
+        "res.users",
+        required=True,
+        domain=lambda self: [
+            ("group_ids", "in", self.env.ref("debt_followup.group_debt_collector").id)
+        ],
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        # A worklist row's id is its customer's id.
+        if context.get("active_model") in ("res.partner", "debt.followup.worklist"):
+            partners = self.env["res.partner"].browse(context.get("active_ids", []))
+            values["partner_ids"] = [fields.Command.set(partners.commercial_partner_id.ids)]
+        return values
+
+    def action_assign(self):
+        """Set the collector of the customers (in the current company) and hand
+        their open follow-up activities over to it."""
+        self.ensure_one()
+        partners = self.partner_ids.commercial_partner_id
+        # Collectors share out customers without the right to edit contacts.
+        partners.sudo().debt_collector_id = self.collector_id
+        partners._debt_open_activities().write({"user_id": self.collector_id.id})
+        return {"type": "ir.actions.act_window_close"}

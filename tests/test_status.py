@@ -1,0 +1,175 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Payment status of customers: figures, statuses, search, and a query count that
+does not grow with the number of customers."""
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import Form, tagged
+
+from .common import DebtFollowupCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStatus(DebtFollowupCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partners = cls.env["res.partner"].create(
+            [{"name": f"Cliente {i:03d}", "is_company": True} for i in range(100)]
+        )
+        # One move with many lines is quicker to build than 100 invoices.
+        receivable = cls.company_data["default_account_receivable"]
+        revenue = cls.company_data["default_account_revenue"]
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2026-01-01",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": receivable.id,
+                            "partner_id": partner.id,
+                            "debit": 100.0 + i,
+                            "date_maturity": "2026-01-10",
+                        }
+                    )
+                    for i, partner in enumerate(cls.partners)
+                ]
+                + [
+                    Command.create(
+                        {"account_id": revenue.id, "credit": sum(100.0 + i for i in range(100))}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        # Entries are left out of follow-up by Odoo's default: count them here.
+        move.line_ids.filtered(lambda line: line.account_id == receivable).no_followup = False
+
+    def _status_fields(self, partners):
+        partners.invalidate_recordset()
+        partners.mapped("debt_followup_status")
+        partners.mapped("debt_overdue_amount")
+        partners.mapped("debt_next_action_date")
+
+    @freeze_time("2026-02-01")
+    def test_status_query_count_does_not_grow(self):
+        one = self.partners[:1]
+        self._status_fields(one)  # warm the ladder and the registry caches
+        counts = []
+        for partners in (one, self.partners):
+            with self.assertQueryCount(13):
+                start = self.cr.sql_log_count
+                self._status_fields(partners)
+                counts.append(self.cr.sql_log_count - start)
+        self.assertGreater(counts[0], 0)
+        self.assertEqual(counts[0], counts[1], "1 and 100 customers cost the same queries")
+        self.assertEqual(self.partners[5].debt_overdue_amount, 105.0)
+        self.assertEqual(self.partners[5].debt_oldest_overdue_days, 22)
+        self.assertEqual(set(self.partners.mapped("debt_followup_status")), {"action_due"})
+
+    @freeze_time("2026-02-01")
+    def test_statuses_and_search(self):
+        invoice = self._create_overdue_invoice(self.customer_it, 500, "2025-12-01", "2026-01-15")
+        self.assertEqual(self.customer_it.debt_overdue_amount, 500)
+        self.assertEqual(self.customer_it.debt_overdue_count, 1)
+        self.assertEqual(self.customer_it.debt_oldest_overdue_days, 17)
+        self.assertEqual(self.customer_it.debt_followup_status, "action_due")
+        contact = self.env["res.partner"].create(
+            {"name": "Mario Bianchi", "parent_id": self.customer_it.id}
+        )
+        self.assertEqual(contact.debt_followup_status, "action_due")
+        self.assertEqual(contact.debt_overdue_amount, 500)
+
+        fresh = self.env["res.partner"].create({"name": "Nuovo S.r.l.", "is_company": True})
+        self._create_overdue_invoice(fresh, 100, "2026-01-25", "2026-02-20")
+        self.assertEqual(fresh.debt_followup_status, "ok")
+        self.assertEqual(str(fresh.debt_next_action_date), "2026-02-17")
+
+        Partner = self.env["res.partner"]
+        due = Partner.search([("debt_followup_status", "=", "action_due")])
+        self.assertIn(self.customer_it, due)
+        self.assertIn(contact, due)
+        self.assertNotIn(fresh, due)
+        self.assertIn(fresh, Partner.search([("debt_followup_status", "=", "ok")]))
+        self.assertNotIn(
+            self.customer_it, Partner.search([("debt_followup_status", "!=", "action_due")])
+        )
+
+        self.customer_it.debt_no_contact = True
+        self.assertEqual(self.customer_it.debt_followup_status, "excluded")
+        self.customer_it.debt_no_contact = False
+        self.customer_it.invalidate_recordset()
+        self.env["debt.followup.promise"].create(
+            {
+                "partner_id": self.customer_it.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "amount": 500,
+                "line_ids": [Command.create({"date": "2026-02-10", "amount": 500})],
+            }
+        )
+        self.customer_it.invalidate_recordset()
+        self.assertEqual(self.customer_it.debt_followup_status, "promised")
+        self.assertEqual(self.customer_it.debt_open_promise_amount, 500)
+
+    @freeze_time("2026-02-01")
+    def test_installments_count_line_by_line(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Two installments",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 60}),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer_it.id,
+                "invoice_date": "2026-01-01",
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Goods", "price_unit": 1000, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(self.customer_it.debt_overdue_amount, 500)
+        self.assertEqual(self.customer_it.debt_oldest_overdue_days, 31)
+        self.assertEqual(invoice.debt_days_overdue, 31)
+
+    def test_salesperson_reads_status_and_last_contact_without_call_access(self):
+        self._create_overdue_invoice(self.customer_it, 500, "2025-12-01", "2026-01-15")
+        self.env["debt.followup.call"].create(
+            {
+                "partner_id": self.customer_it.id,
+                "user_id": self.collector.id,
+                "outcome": "no_answer",
+                "date": "2026-01-20 09:00:00",
+                "note": "Private note",
+            }
+        )
+        with freeze_time("2026-02-01"):
+            partner = self.customer_it.with_user(self.salesperson)
+            self.assertEqual(partner.debt_followup_status, "action_due")
+            self.assertEqual(str(partner.debt_last_contact), "2026-01-20 09:00:00")
+
+    def test_salesperson_opens_customer_form_with_banner(self):
+        self._create_overdue_invoice(self.customer_it, 500, "2025-12-01", "2026-01-15")
+        with freeze_time("2026-02-01"):
+            form = Form(self.customer_it.with_user(self.salesperson))
+            self.assertEqual(form.debt_overdue_amount, 500)
+            self.assertEqual(form.debt_oldest_overdue_days, 17)
+            self.assertEqual(form.debt_followup_status, "action_due")
+            arch = self.env["res.partner"].with_user(self.salesperson).get_views([(False, "form")])
+            form_arch = arch["views"]["form"]["arch"]
+            self.assertIn("o_debt_followup_banner", form_arch)
+            self.assertNotIn('name="debt_followup"', form_arch, "no Follow-up tab")
+            collector_arch = (
+                self.env["res.partner"].with_user(self.collector).get_views([(False, "form")])
+            )
+            self.assertIn('name="debt_followup"', collector_arch["views"]["form"]["arch"])
