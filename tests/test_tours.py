@@ -9,6 +9,7 @@ frozen with the server's, and the web client computes "today" itself."""
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -42,18 +43,35 @@ class TestTours(DebtFollowupCommon, HttpCase):
                 "user_id": self.collector.id,
                 "outcome": "callback",
                 "note": "Confidential call note",
+                "date": fields.Datetime.now() - timedelta(days=3),
             }
         )
 
     def test_salesperson_sees_status_not_notes(self):
+        self.env["debt.followup.promise"].create(
+            {
+                "partner_id": self.customer_it.id,
+                "move_ids": [Command.set(self.invoice_old.ids)],
+                "amount": 1000.0,
+                "residual_at_promise": 1830.0,
+                "line_ids": [
+                    Command.create(
+                        {"date": fields.Date.today() + timedelta(days=10), "amount": 1000.0}
+                    )
+                ],
+            }
+        )
         partner_write_date = self.customer_it.write_date
         self.start_tour(
             f"/odoo/res.partner/{self.customer_it.id}",
             "debt_followup_salesperson",
             login=self.salesperson.login,
         )
+        self.env.invalidate_all()
         self.assertEqual(self.customer_it.write_date, partner_write_date)
         self.assertEqual(self.env["debt.followup.call"].search_count([]), 1)
+        with self.assertRaises(AccessError):
+            self.call.with_user(self.salesperson).read(["note"])
 
     def test_manager_edits_scripts_in_two_languages(self):
         english_script = "<p>Good morning, may I speak with the owner?</p>"

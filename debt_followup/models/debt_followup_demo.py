@@ -176,6 +176,9 @@ class DebtFollowupDemo(models.AbstractModel):
             invoice.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
             ).no_followup = True
+        # Today's daily run (without the cron's commits): "To do today" opens on
+        # the actions due.
+        env["res.partner"]._debt_followup_candidates()._debt_followup_run(isolate=False)
 
     @api.model
     def _setup_company(self, company):

@@ -1,6 +1,8 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {registry} from "@web/core/registry";
 
+const {DateTime} = luxon;
+
 /**
  * A salesperson opens a customer with overdue invoices: the payment-status banner
  * tells what the customer owes and where follow-up stands, and nothing of the
@@ -10,16 +12,26 @@ registry.category("web_tour.tours").add("debt_followup_salesperson", {
     steps: () => [
         {
             content: "The banner shows the overdue amount",
-            trigger: ".o_debt_followup_banner:contains(2,472.50)",
+            trigger: ".o_debt_followup_banner [name=debt_overdue_amount]:contains(2,472.50)",
         },
         {
             content: "...the oldest overdue days",
-            trigger: ".o_debt_followup_banner:contains(oldest 40 days)",
+            trigger: ".o_debt_followup_banner [name=debt_oldest_overdue_days]:contains(40)",
         },
         {
             content: "...the follow-up level",
             trigger:
                 ".o_debt_followup_banner [name=debt_followup_level_id]:contains(Second call), .o_debt_followup_banner [name=debt_followup_level_id] input:value(Second call)",
+        },
+        {
+            content: "...the open promise",
+            trigger: ".o_debt_followup_banner [name=debt_open_promise_amount]:contains(1,000.00)",
+        },
+        {
+            content: "...the last contact",
+            trigger: `.o_debt_followup_banner [name=debt_last_contact]:contains(${DateTime.now()
+                .minus({days: 3})
+                .toFormat("LLL d")})`,
         },
         {
             content: "...the collector",
