@@ -14,6 +14,9 @@
         "security/debt_followup_security.xml",
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
+        # QWeb blocks that the e-mail templates call: loaded before them.
+        "views/debt_followup_document_templates.xml",
+        "data/mail_template_data.xml",
         "data/debt_followup_level_data.xml",
         "data/ir_cron_data.xml",
         "wizard/debt_followup_call_wizard_views.xml",

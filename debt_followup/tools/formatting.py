@@ -1,0 +1,66 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Locale formatting for scripts, e-mails and letters: amounts and dates as CLDR
+(Babel) writes them in the debtor's language, phone numbers with phonenumbers,
+and the ``{{token}}`` placeholders of call scripts. Never by hand."""
+
+import re
+
+import phonenumbers
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency
+from markupsafe import Markup, escape
+
+TOKEN = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+DEFAULT_LOCALE = "en_US"
+
+
+def babel_locale(lang):
+    """Babel locale of an Odoo language code (``it_IT``, ``pt_BR``, ``sr@latin``);
+    English when the code is empty or unknown to CLDR."""
+    code = (lang or DEFAULT_LOCALE).replace("@latin", "_Latn")
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def format_amount(amount, currency_code, lang):
+    """``1234.56, "EUR", "it_IT"`` -> ``1.234,56\xa0€`` (CLDR spacing: no-break
+    spaces, narrow or not, as the locale has them)."""
+    return format_currency(amount, currency_code, locale=babel_locale(lang))
+
+
+def format_date(value, lang):
+    """A date written out in full in the debtor's language:
+    ``31 gennaio 2026``, ``31 de janeiro de 2026``."""
+    return babel_format_date(value, format="long", locale=babel_locale(lang))
+
+
+def format_phone(number, region=None):
+    """``(national, e164)`` of a phone number, read in ``region`` (ISO country
+    code) when it has no international prefix; ``(number, "")`` when it is not
+    a valid number, so that a collector still sees what was typed."""
+    try:
+        parsed = phonenumbers.parse(number or "", region and region.upper())
+    except phonenumbers.NumberParseException:
+        return number or "", ""
+    if not phonenumbers.is_valid_number(parsed):
+        return number or "", ""
+    return (
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+    )
+
+
+def render_tokens(html, values):
+    """Replace the ``{{name}}`` tokens of ``html`` (trusted, sanitized markup)
+    by ``values[name]``: plain strings are escaped, ``Markup`` is inserted as
+    is. Unknown tokens stay visible, so that a typo shows in the preview.
+    Nothing is evaluated."""
+
+    def replace(match):
+        name = match.group(1)
+        return str(escape(values[name])) if name in values else match.group(0)
+
+    return Markup(TOKEN.sub(replace, str(html or "")))
