@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 import websocket
-from PIL import Image
+from PIL import Image, ImageOps
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 IDLE_JS = (
@@ -62,6 +62,8 @@ class Browser:
         self.socket = self._connect(port)
         self.next_id = 0
         self.resize(width, height)
+        # The web client shows dates in the browser's time zone: the demo's.
+        self.send("Emulation.setTimezoneOverride", timezoneId="Europe/Rome")
 
     @staticmethod
     def _connect(port):
@@ -201,11 +203,23 @@ def letter(url, session, shot):
         pdf = Path(tmp) / "letter.pdf"
         pdf.write_bytes(response.content)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", pdf, pdf.stem],
+            ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", pdf, pdf.stem],
             cwd=tmp,
             check=True,
         )
-        save_png(Image.open(Path(tmp) / "letter.png"), DOCS / shot["file"], 700)
+        page = Image.open(Path(tmp) / "letter.png").convert("RGB")
+        # Keep the printed part of the page, with a margin.
+        left, top, right, bottom = ImageOps.invert(page).getbbox()
+        margin = 40
+        page = page.crop(
+            (
+                max(left - margin, 0),
+                max(top - margin, 0),
+                min(right + margin, page.width),
+                min(bottom + margin, page.height),
+            )
+        )
+        save_png(page, DOCS / shot["file"], 900)
 
 
 def main():

@@ -195,6 +195,18 @@ class DebtFollowupDemo(models.AbstractModel):
                 "account_fiscal_country_id": self.env.ref("base.it").id,
             }
         )
+        # The company got its ladder as a copy of the main company's, before the
+        # addon's translations were loaded (they come after the demo data): load
+        # them now and give the copies the level names and call scripts in Italian
+        # and Portuguese.
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        self.env["ir.module.module"]._load_module_terms(["debt_followup"], langs)
+        main_ladder = self.env["debt.followup.level"].search(
+            [("company_id", "=", self.env.ref("base.main_company").id)]
+        )
+        by_sequence = {level.sequence: level for level in main_ladder}
+        for level in self.env["debt.followup.level"].search([("company_id", "=", company.id)]):
+            by_sequence[level.sequence].copy_translations(level)
         brl = self.env.ref("base.BRL")
         brl.active = True
         self.env["res.currency.rate"].create(
