@@ -356,3 +356,29 @@ class TestEngine(DebtFollowupCommon):
         self.assertEqual(message.subject, "Payment reminder")
         self.assertEqual(message.author_id, self.collector.partner_id)
         self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])
+
+    def test_run_stopped_by_time_limit_resumes_without_duplicates(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Cliente {i}", "is_company": True} for i in range(3)]
+        )
+        for partner in partners:
+            self._create_overdue_invoice(partner, 300, "2026-01-01", "2026-01-10")
+        with (
+            freeze_time("2026-04-20"),
+            patch("odoo.addons.debt_followup.models.res_partner.FOLLOWUP_BATCH_SIZE", 2),
+        ):
+            with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+                env = self.cron.env(
+                    cr=cr, user=self.cron.user_id, context={"cron_id": self.cron.id}
+                )
+                cron = self.cron.with_env(env)
+                cron, progress = cron._add_progress()
+                # The worker's time is up after the first batch.
+                cron.env["res.partner"].with_context(cron_end_time=0)._cron_debt_followup()
+                self.assertEqual((progress.done, progress.remaining), (2, 1))
+            done = partners.filtered("debt_followup_level_id")
+            self.assertEqual(len(done), 2)
+            self._run()
+        for partner in partners:
+            self.assertEqual(partner.debt_followup_level_id, self.level[-3])
+            self.assertEqual(len(self._activities(partner)), 1)

@@ -570,7 +570,13 @@ class ResPartner(models.Model):
         to_reset = self.filtered(
             lambda p: p.debt_followup_level_id and not data.get(p.id, {}).get("unpaid")
         )
-        if to_reset:
+        if to_reset and isolate:
+            try:
+                with self.env.cr.savepoint():
+                    to_reset._debt_followup_reset()
+            except Exception:
+                _logger.exception("Follow-up reset failed for customers %s", to_reset.ids)
+        elif to_reset:
             to_reset._debt_followup_reset()
         min_amount = self.env.company.debt_min_amount
         due = defaultdict(self.browse)
