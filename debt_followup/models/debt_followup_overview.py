@@ -26,8 +26,7 @@ class DebtFollowupOverview(models.Model):
     promise_week_amount = fields.Monetary(
         string="Promised in 7 Days",
         readonly=True,
-        help="Installments of open promises due from today to six days ahead, "
-        "in company currency at the rate of the promised invoices.",
+        help="Installments of open promises due from today to six days ahead.",
     )
     promise_kept_rate = fields.Integer(
         string="Promises Kept (%)",
@@ -89,30 +88,17 @@ class DebtFollowupOverview(models.Model):
                    AND invoice_date > %(year_ago)s
               GROUP BY company_id
             ),
-            promise_rate AS (
-                -- The rate of the covered invoices turns a promise into company currency.
-                SELECT promise.id, promise.company_id, promise.state, promise.date,
-                       COALESCE(
-                           SUM(move.amount_total_signed) / NULLIF(SUM(move.amount_total), 0), 1
-                       ) AS rate
-                  FROM debt_followup_promise promise
-             LEFT JOIN debt_followup_promise_move_rel rel ON rel.promise_id = promise.id
-             LEFT JOIN account_move move ON move.id = rel.move_id
-              GROUP BY promise.id
-            ),
             promise_week AS (
-                SELECT promise.company_id, COUNT(*) AS count,
-                       SUM(line.amount * promise.rate) AS amount
-                  FROM debt_followup_promise_line line
-                  JOIN promise_rate promise ON promise.id = line.promise_id
-                 WHERE promise.state = 'open' AND line.date BETWEEN %(today)s AND %(week_end)s
-              GROUP BY promise.company_id
+                SELECT company_id, COUNT(*) AS count, SUM(amount) AS amount
+                  FROM debt_followup_promise_line
+                 WHERE state = 'open' AND date BETWEEN %(today)s AND %(week_end)s
+              GROUP BY company_id
             ),
             promise_result AS (
                 SELECT company_id,
                        COUNT(*) FILTER (WHERE state = 'kept') AS kept,
                        COUNT(*) FILTER (WHERE state = 'broken') AS broken
-                  FROM promise_rate
+                  FROM debt_followup_promise
                  WHERE state IN ('kept', 'broken') AND date > %(year_ago)s
               GROUP BY company_id
             ),
