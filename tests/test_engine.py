@@ -116,6 +116,7 @@ class TestEngine(DebtFollowupCommon):
             {
                 "partner_id": other.id,
                 "move_ids": [Command.set(promised.ids)],
+                "date": "2026-04-15",
                 "amount": 500,
                 "line_ids": [Command.create({"date": "2026-05-01", "amount": 500})],
             }

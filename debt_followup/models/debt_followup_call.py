@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.calling_window import PastCall, next_call_slot
 
 CALL_OUTCOMES = [
     ("reached", "Reached, no promise"),
@@ -15,6 +17,10 @@ CALL_OUTCOMES = [
 ]
 # Outcomes where the debtor was not reached: they count as failed attempts.
 FAILED_OUTCOMES = ("no_answer", "busy")
+# Outcomes where the debt was discussed with the debtor: they count against the
+# conversation caps (per day, per week). A call-back request, someone else
+# answering or a wrong number are attempts, not conversations.
+CONVERSATION_OUTCOMES = ("reached", "promise", "dispute", "paid_claimed", "refused")
 
 
 class DebtFollowupCall(models.Model):
@@ -63,3 +69,42 @@ class DebtFollowupCall(models.Model):
     _duration_positive = models.Constraint(
         "CHECK(duration >= 0)", "A call cannot last a negative time."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        calls = super().create(vals_list)
+        calls._debt_flag_outside_window()
+        return calls
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"date", "partner_id", "outcome"} & vals.keys():
+            self._debt_flag_outside_window()
+        return result
+
+    def _debt_flag_outside_window(self):
+        """Flag, never refuse, the calls made when the debtor could not be called:
+        outside the calling window, on a closed holiday, or over a cap counting
+        the calls logged before each one. One query per company."""
+        for company, calls in self.grouped("company_id").items():
+            partners = calls.partner_id.with_company(company)
+            caps = partners._debt_call_caps(company)
+            rules = partners._debt_call_rules()
+            past = partners._debt_past_calls(
+                partners._debt_calls_since(min(calls.mapped("date")), caps)
+            )
+            for call in calls:
+                window, tz, holidays = rules[call.partner_id.id]
+                earlier = [
+                    PastCall(date, conversation)
+                    for call_id, date, conversation in past.get(
+                        call.partner_id.commercial_partner_id.id, []
+                    )
+                    if (date, call_id) < (call.date, call.id)
+                ]
+                slot = next_call_slot(
+                    window, tz, call.date, holidays=holidays, calls=earlier, caps=caps
+                )
+                outside = slot != call.date
+                if call.outside_window != outside:
+                    call.outside_window = outside

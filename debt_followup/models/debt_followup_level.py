@@ -153,6 +153,12 @@ class DebtFollowupLevel(models.Model):
             "company": company.name,
             "phone": national,
             "lines": rows,
+            # Late interest, compensation and fine where the law grants them.
+            **(
+                {"charges": [], "total_with_charges": ""}
+                if upcoming
+                else partner._debt_letter_charges(lines, lang)
+            ),
             "count": len(lines.move_id),
             "total": " + ".join(
                 format_amount(amount, currency.name, lang) for currency, amount in totals.items()

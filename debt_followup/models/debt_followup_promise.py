@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+from ..tools.promise import BROKEN, KEPT, evaluate_promise
 
 PROMISE_STATES = [
     ("open", "Open"),
@@ -8,6 +11,8 @@ PROMISE_STATES = [
     ("broken", "Broken"),
     ("cancelled", "Cancelled"),
 ]
+# Open promises evaluated per transaction by the daily check.
+PROMISE_CHECK_BATCH = 500
 
 
 class DebtFollowupPromise(models.Model):
@@ -50,6 +55,9 @@ class DebtFollowupPromise(models.Model):
     line_ids = fields.One2many(
         "debt.followup.promise.line", "promise_id", string="Installments", copy=True
     )
+    next_due_date = fields.Date(
+        string="Next Installment", compute="_compute_next_due_date", store=True
+    )
     residual_at_promise = fields.Monetary(
         string="Residual When Promised",
         readonly=True,
@@ -58,6 +66,13 @@ class DebtFollowupPromise(models.Model):
     paid_amount = fields.Monetary(compute="_compute_paid_amount")
     state = fields.Selection(
         PROMISE_STATES, required=True, default="open", tracking=True, index=True
+    )
+    kept_rate = fields.Float(
+        string="Kept (%)",
+        compute="_compute_kept_rate",
+        store=True,
+        aggregator="avg",
+        help="100 for a kept promise, 0 for a broken one: its average is the kept rate.",
     )
     note = fields.Text(groups="debt_followup.group_debt_collector")
 
@@ -76,16 +91,42 @@ class DebtFollowupPromise(models.Model):
                 else promise.amount,
             )
 
-    @api.depends("move_ids.amount_residual", "residual_at_promise", "amount")
-    def _compute_paid_amount(self):
+    @api.depends("line_ids.date", "state")
+    def _compute_next_due_date(self):
         for promise in self:
-            residual_now = sum(promise.move_ids.mapped("amount_residual"))
+            dates = promise.line_ids.mapped("date")
+            promise.next_due_date = min(dates) if dates and promise.state == "open" else False
+
+    @api.depends("move_ids.amount_residual_signed", "residual_at_promise", "amount")
+    def _compute_paid_amount(self):
+        # Reading the invoices of the whole recordset first lets the ORM fetch
+        # the relation and the residuals in one query each, whatever the size.
+        self.move_ids.mapped("amount_residual_signed")
+        for promise in self:
+            residual_now = sum(promise.move_ids.mapped("amount_residual_signed"))
             paid = promise.residual_at_promise - residual_now
             promise.paid_amount = min(max(paid, 0.0), promise.amount)
 
-    @api.constrains("amount", "line_ids")
-    def _check_lines_sum(self):
+    @api.depends("state")
+    def _compute_kept_rate(self):
+        for promise in self:
+            promise.kept_rate = 100.0 if promise.state == "kept" else 0.0
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "residual_at_promise" not in vals:
+                moves = self.new({"move_ids": vals.get("move_ids", [])}).move_ids._origin
+                vals["residual_at_promise"] = sum(moves.mapped("amount_residual_signed"))
+        return super().create(vals_list)
+
+    @api.constrains("amount", "line_ids", "date")
+    def _check_lines(self):
         for promise in self.filtered("line_ids"):
+            if any(line.date < promise.date for line in promise.line_ids):
+                raise ValidationError(
+                    self.env._("A promise to pay cannot fall due before the day it is made.")
+                )
             total = sum(promise.line_ids.mapped("amount"))
             if promise.currency_id.compare_amounts(total, promise.amount):
                 raise ValidationError(
@@ -95,3 +136,79 @@ class DebtFollowupPromise(models.Model):
                         amount=promise.currency_id.format(promise.amount),
                     )
                 )
+
+    @api.constrains("amount", "move_ids")
+    def _check_amount_owed(self):
+        for promise in self.filtered("move_ids"):
+            if promise.currency_id.compare_amounts(promise.amount, promise.residual_at_promise) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The promise of %(amount)s is above what the invoices still owe "
+                        "(%(owed)s).",
+                        amount=promise.currency_id.format(promise.amount),
+                        owed=promise.currency_id.format(promise.residual_at_promise),
+                    )
+                )
+
+    def action_cancel(self):
+        """A promise replaced by another one, or withdrawn: no longer watched."""
+        self.filtered(lambda p: p.state == "open").state = "cancelled"
+
+    def _debt_evaluate(self, today):
+        """Split open promises into (kept, broken) by the rule of
+        :func:`~..tools.promise.evaluate_promise`."""
+        kept = broken = self.browse()
+        for promise in self:
+            plan = [(line.date, line.amount) for line in promise.line_ids]
+            state = evaluate_promise(
+                plan,
+                promise.paid_amount,
+                today,
+                promise.company_id.debt_promise_grace_days,
+                promise.currency_id.decimal_places,
+            )
+            if state == KEPT:
+                kept |= promise
+            elif state == BROKEN:
+                broken |= promise
+        return kept, broken
+
+    def _debt_mark_broken(self):
+        self.state = "broken"
+        for promise in self:
+            promise.partner_id.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Promise to pay broken"),
+                note=self.env._(
+                    "The promise of %(amount)s made on %(date)s was not kept "
+                    "(paid so far: %(paid)s).",
+                    amount=promise.currency_id.format(promise.amount),
+                    date=fields.Date.to_string(promise.date),
+                    paid=promise.currency_id.format(promise.paid_amount),
+                ),
+                user_id=(promise.user_id or promise.partner_id._debt_followup_collector()).id,
+            )
+        self.partner_id._debt_escalate_now()
+
+    @api.model
+    def _cron_debt_promise_check(self):
+        """Daily: open promises paid in full become kept; those with an
+        installment unpaid after the grace days become broken. Works in
+        batches ordered by id, committing the progress after each one."""
+        domain = Domain("state", "=", "open")
+        last_id = 0
+        while promises := self.search(
+            domain & Domain("id", ">", last_id), limit=PROMISE_CHECK_BATCH, order="id"
+        ):
+            last_id = promises[-1].id
+            locked = promises.try_lock_for_update()
+            for company in locked.company_id:
+                in_company = locked.filtered(lambda p, c=company: p.company_id == c)
+                in_company = in_company.with_company(company)
+                kept, broken = in_company._debt_evaluate(fields.Date.context_today(in_company))
+                kept.state = "kept"
+                if broken:
+                    broken._debt_mark_broken()
+            remaining = self.search_count(domain & Domain("id", ">", last_id))
+            if not self.env["ir.cron"]._commit_progress(len(promises), remaining=remaining):
+                break

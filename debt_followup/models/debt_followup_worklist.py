@@ -61,6 +61,9 @@ class DebtFollowupWorklist(models.Model):
         help="Overdue amount × days overdue: the higher, the sooner.",
     )
     no_contact = fields.Boolean(string="Stop Contact", readonly=True)
+    debt_local_time = fields.Char(related="partner_id.debt_local_time")
+    debt_can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
+    debt_next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
 
     @property
     def _table_query(self):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -31,6 +32,33 @@ class ResCompany(models.Model):
         default=2,
         help="Days allowed after an installment date before the promise counts as broken.",
     )
+    debt_max_conversations_day = fields.Integer(
+        string="Conversations per Day",
+        default=1,
+        help="At most this many conversations a day with the same debtor (UNIREC).",
+    )
+    debt_max_conversations_week = fields.Integer(
+        string="Conversations per Week",
+        default=3,
+        help="At most this many conversations a calendar week with the same debtor (UNIREC).",
+    )
+    debt_max_attempts = fields.Integer(
+        string="Call Attempts per Period",
+        default=7,
+        help="At most this many call attempts, answered or not, with the same debtor "
+        "in the period below (US Regulation F presumption).",
+    )
+    debt_attempts_period = fields.Integer(
+        string="Attempts Period (days)",
+        default=7,
+        help="Rolling period, in days, over which call attempts are counted.",
+    )
+    debt_late_fine_percent = fields.Float(
+        string="Late Fine (%)",
+        help="Contractual late fine charged once per unpaid invoice, in percent of the "
+        "unpaid amount; capped by the late payment rule of the company's country "
+        "(Brazil: 2% for consumers, CDC art. 52 §1).",
+    )
 
     _debt_followup_interval_positive = models.Constraint(
         "CHECK(debt_followup_interval >= 0)",
@@ -48,6 +76,31 @@ class ResCompany(models.Model):
         "CHECK(debt_promise_grace_days >= 0)",
         "The promise grace days cannot be negative.",
     )
+    _debt_call_caps_positive = models.Constraint(
+        "CHECK(debt_max_conversations_day >= 1 AND debt_max_conversations_week >= 1 "
+        "AND debt_max_attempts >= 1 AND debt_attempts_period >= 1)",
+        "Call caps and their period must be at least 1.",
+    )
+    _debt_late_fine_percent_positive = models.Constraint(
+        "CHECK(debt_late_fine_percent >= 0)", "The late fine cannot be negative."
+    )
+
+    @api.constrains("debt_late_fine_percent", "country_id")
+    def _check_debt_late_fine_percent(self):
+        for company in self:
+            cap = (
+                self.env["debt.followup.late.payment.rule"]._for_company(company).consumer_fine_cap
+            )
+            if cap and company.debt_late_fine_percent > cap:
+                raise ValidationError(
+                    self.env._(
+                        "The late fine of %(company)s cannot exceed %(cap)s%% of the unpaid "
+                        "amount in %(country)s.",
+                        company=company.name,
+                        cap=cap,
+                        country=company.country_id.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -19,4 +19,15 @@ class ResConfigSettings(models.TransientModel):
     debt_promise_grace_days = fields.Integer(
         related="company_id.debt_promise_grace_days", readonly=False
     )
+    debt_max_conversations_day = fields.Integer(
+        related="company_id.debt_max_conversations_day", readonly=False
+    )
+    debt_max_conversations_week = fields.Integer(
+        related="company_id.debt_max_conversations_week", readonly=False
+    )
+    debt_max_attempts = fields.Integer(related="company_id.debt_max_attempts", readonly=False)
+    debt_attempts_period = fields.Integer(related="company_id.debt_attempts_period", readonly=False)
+    debt_late_fine_percent = fields.Float(
+        related="company_id.debt_late_fine_percent", readonly=False
+    )
     debt_responsible_id = fields.Many2one(related="company_id.debt_responsible_id", readonly=False)

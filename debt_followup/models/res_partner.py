@@ -1,15 +1,24 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
 import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from babel.dates import format_datetime
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tools import SQL, format_date, split_every
+from odoo.tools.misc import babel_locale_parse, formatLang
 
+from ..tools import calling_window
 from ..tools.escalation import Step, next_step
+from ..tools.formatting import format_amount
+from ..tools.formatting import format_date as format_date_long
+from ..tools.interest import late_fine, late_interest
+from .debt_followup_call import CONVERSATION_OUTCOMES
 from .debt_followup_level import WRITTEN_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -136,6 +145,50 @@ class ResPartner(models.Model):
     )
     debt_promise_ids = fields.One2many(
         "debt.followup.promise", "partner_id", string="Promises to Pay"
+    )
+    debt_local_time = fields.Char(
+        string="Debtor Local Time",
+        compute="_compute_debt_call_slot",
+        help="Time now where the debtor is: from the phone number, else the contact's "
+        "time zone, else the company's.",
+    )
+    debt_can_call_now = fields.Boolean(
+        string="Can Call Now",
+        compute="_compute_debt_call_slot",
+        help="The calling window of the debtor's country and state, its public holidays "
+        "and the call caps allow a call now.",
+    )
+    debt_next_call_slot = fields.Datetime(
+        string="Next Allowed Call",
+        compute="_compute_debt_call_slot",
+        help="First moment at which this debtor may be called.",
+    )
+    debt_is_consumer = fields.Boolean(
+        string="Consumer",
+        compute="_compute_debt_is_consumer",
+        help="A private person: not a company and no tax ID. Consumers owe no statutory "
+        "late interest nor flat compensation.",
+    )
+    debt_late_interest = fields.Monetary(
+        string="Statutory Interest",
+        currency_field="debt_currency_id",
+        compute="_compute_debt_late_charges",
+        help="Late payment interest due by law and not yet invoiced, up to today.",
+    )
+    debt_late_compensation = fields.Monetary(
+        string="Recovery Costs Compensation",
+        currency_field="debt_currency_id",
+        compute="_compute_debt_late_charges",
+        help="Flat compensation per unpaid invoice due by law and not yet invoiced.",
+    )
+    debt_late_fine = fields.Monetary(
+        string="Late Fine",
+        currency_field="debt_currency_id",
+        compute="_compute_debt_late_charges",
+        help="Contractual late fine (company settings) not yet invoiced.",
+    )
+    debt_late_charges_note = fields.Char(
+        string="Late Charges Note", compute="_compute_debt_late_charges"
     )
     debt_followup_move_ids = fields.One2many(
         "account.move",
@@ -917,3 +970,383 @@ class ResPartner(models.Model):
         as the daily run, limited to these customers."""
         self.commercial_partner_id._debt_followup_run(isolate=False)
         return True
+
+    # Calling windows, holidays and caps (COMPLIANCE.md)
+
+    def _debt_call_rules(self):
+        """Per partner id: (calling window rule, debtor's zone, holiday calendar).
+
+        Zone: the phone number's, else the contact's, else the company's. Country:
+        the contact's, else the phone number's. State: the contact's, else (Brazil)
+        the one of the phone's area code. The window is the state's, else the
+        country's, else the fallback row; without any row, calls are not limited."""
+        find_window = self.env["debt.followup.calling.window"]._debt_window_finder()
+        company_tz = self.env.company.partner_id.tz or "UTC"
+        phone_info = {}
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            region = (partner.country_id or commercial.country_id).code
+            phone = partner.phone or commercial.phone
+            phone_info[partner.id] = (
+                calling_window.phone_time_zone(phone, region),
+                *calling_window.phone_country_state(phone, region),
+            )
+        countries = self.env["res.country"].search(
+            [("code", "in", list({code for _tz, code, _st in phone_info.values() if code}))]
+        )
+        country_by_code = {country.code: country for country in countries}
+        states = self.env["res.country.state"].search(
+            [
+                ("country_id.code", "=", "BR"),
+                ("code", "in", list(calling_window.BR_AREA_CODE_STATES.values())),
+            ]
+        )
+        state_by_code = {state.code: state for state in states}
+        always_open = calling_window.CallingWindow((0.0, 24.0), (0.0, 24.0), (0.0, 24.0), False)
+        rules = {}
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            phone_tz, phone_country, phone_state = phone_info[partner.id]
+            country = (
+                partner.country_id
+                or commercial.country_id
+                or country_by_code.get(phone_country, self.env["res.country"])
+            )
+            state = partner.state_id or commercial.state_id
+            if not state and country.code == "BR" and phone_country == "BR":
+                state = state_by_code.get(phone_state, state)
+            window = find_window(country, state)
+            rules[partner.id] = (
+                window._to_rule() if window else always_open,
+                calling_window.time_zone(phone_tz or partner.tz or commercial.tz or company_tz),
+                calling_window.HolidayCalendar(country.code, state.code or None),
+            )
+        return rules
+
+    def _debt_past_calls(self, since):
+        """Calls logged with these debtors in the current company since a naive
+        UTC moment, in one query: {commercial partner id: [(call id, date,
+        conversation)]}. Only dates and outcomes are read, never notes, so that
+        every user who sees the status may see when a call is allowed."""
+        self.env["debt.followup.call"].flush_model(["partner_id", "date", "outcome", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, id, date, outcome IN %s
+                  FROM debt_followup_call
+                 WHERE partner_id IN %s AND company_id = %s AND date >= %s
+              ORDER BY date, id
+                """,
+                CONVERSATION_OUTCOMES,
+                tuple(self.commercial_partner_id.ids) or (0,),
+                self.env.company.id,
+                since,
+            )
+        )
+        calls = {}
+        for partner_id, call_id, date, conversation in rows:
+            calls.setdefault(partner_id, []).append((call_id, date, conversation))
+        return calls
+
+    @api.model
+    def _debt_call_caps(self, company=None):
+        company = company or self.env.company
+        return calling_window.Caps(
+            per_day=company.debt_max_conversations_day,
+            per_week=company.debt_max_conversations_week,
+            attempts=company.debt_max_attempts,
+            attempt_days=company.debt_attempts_period,
+        )
+
+    @api.model
+    def _debt_calls_since(self, moment, caps):
+        """Oldest call that can weigh on a call at ``moment``: the rolling attempts
+        period or the ISO week (7 days), plus a day for time zones."""
+        return moment - datetime.timedelta(days=max(caps.attempt_days, 7) + 1)
+
+    def _debt_next_call_slots(self, dt=None):
+        """{partner id: first naive UTC moment at or after ``dt`` (default now) at
+        which the debtor may be called, or False past a year}. One query for the
+        calls of the whole recordset."""
+        dt = dt or fields.Datetime.now()
+        caps = self._debt_call_caps()
+        rules = self._debt_call_rules()
+        past = self._debt_past_calls(self._debt_calls_since(dt, caps))
+        slots = {}
+        for partner in self:
+            window, tz, holidays = rules[partner.id]
+            calls = [
+                calling_window.PastCall(date, conversation)
+                for _id, date, conversation in past.get(partner.commercial_partner_id.id, [])
+            ]
+            slots[partner.id] = (
+                calling_window.next_call_slot(
+                    window, tz, dt, holidays=holidays, calls=calls, caps=caps
+                )
+                or False
+            )
+        return slots
+
+    def _debt_next_call_slot(self, dt=None):
+        """First moment at or after ``dt`` (naive UTC; default now) at which this
+        debtor may be called, honouring the calling window of the debtor's place,
+        its public holidays and the company's call caps (False past a year).
+        It does not look at ``debt_no_contact``: callers check it."""
+        self.ensure_one()
+        return self._debt_next_call_slots(dt)[self.id]
+
+    @api.depends_context("company", "lang")
+    @api.depends("phone", "tz", "country_id", "state_id", "debt_no_contact")
+    def _compute_debt_call_slot(self):
+        now = fields.Datetime.now()
+        real = self.filtered("id")
+        slots = real._debt_next_call_slots(now)
+        rules = real._debt_call_rules()
+        locale = babel_locale_parse(self.env.lang)
+        for partner in self:
+            if partner not in real:
+                partner.debt_local_time = False
+                partner.debt_can_call_now = False
+                partner.debt_next_call_slot = False
+                continue
+            tz = rules[partner.id][1]
+            local = calling_window.to_local(now, tz)
+            time_str = format_datetime(local, "EEE HH:mm", tzinfo=tz, locale=locale)
+            partner.debt_local_time = f"{time_str} ({tz.key})"
+            partner.debt_next_call_slot = slots[partner.id]
+            partner.debt_can_call_now = (
+                slots[partner.id] == now and not partner.commercial_partner_id.debt_no_contact
+            )
+
+    # Statutory late interest, compensation and late fine (COMPLIANCE.md)
+
+    @api.depends("commercial_partner_id.is_company", "commercial_partner_id.vat")
+    def _compute_debt_is_consumer(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.debt_is_consumer = not commercial.is_company and not commercial.vat
+
+    def _debt_late_charges(self, until=None):
+        """Late charges not yet invoiced for the overdue invoices of these debtors
+        in the current company, computed up to ``until`` (default today).
+
+        Returns ({commercial partner id: [charge]}, {commercial partner id: note}),
+        a charge being a dict with ``move``, ``kind`` (interest, compensation,
+        fine), ``amount`` (company currency), ``until`` and ``label`` (in the
+        debtor's language); the notes are in the user's language. Interest runs
+        on each overdue installment's current residual (never more than what is
+        still owed), from the day after the due date or after the last day
+        already invoiced. Interest and compensation
+        follow the late payment rule of the company's country, for businesses
+        and public bodies only when the rule says so."""
+        until = until or fields.Date.context_today(self)
+        company = self.env.company
+        currency = company.currency_id
+        commercial = self.commercial_partner_id
+        charges = {partner_id: [] for partner_id in commercial.ids}
+        notes = dict.fromkeys(commercial.ids, "")
+        lines = commercial._debt_overdue_lines()
+        if not lines:
+            return charges, notes
+        rule = self.env["debt.followup.late.payment.rule"]._for_company(company)
+        rates = rule._rates() if rule else {}
+        compensation = (
+            rule.currency_id._convert(rule.compensation_amount, currency, company, until)
+            if rule
+            else 0.0
+        )
+        fine_percent = company.debt_late_fine_percent
+        done = {
+            (origin.id, kind): last_day
+            for origin, kind, last_day in self.env["account.move.line"]._read_group(
+                [
+                    ("debt_late_origin_id", "in", lines.move_id.ids),
+                    ("parent_state", "!=", "cancel"),
+                ],
+                ["debt_late_origin_id", "debt_late_kind"],
+                ["debt_late_until:max"],
+            )
+        }
+        for move, move_lines in lines.grouped("move_id").items():
+            debtor = move.commercial_partner_id
+            env = self.with_context(lang=debtor.lang or self.env.lang).env
+            entitled = rule and not (rule.business_only and debtor.debt_is_consumer)
+            if rule and not entitled and (rates or compensation):
+                notes[debtor.id] = self.env._("Consumer: no statutory interest nor compensation.")
+            values = {"invoice": move.name, "law": rule.law or ""}
+            if entitled:
+                since = done.get((move.id, "interest"))
+                for line in move_lines:
+                    result = late_interest(
+                        line.amount_residual,
+                        line.date_maturity,
+                        until,
+                        rates,
+                        margin=rule.margin,
+                        since=since and since + datetime.timedelta(days=1),
+                    )
+                    if result.missing:
+                        notes[debtor.id] = self.env._(
+                            "No reference rate for the half-year from %(date)s: add it to "
+                            "the late payment rule of %(country)s.",
+                            date=format_date(self.env, result.missing),
+                            country=rule.country_id.name,
+                        )
+                    amount = currency.round(result.interest)
+                    if not currency.is_zero(amount):
+                        charges[debtor.id].append(
+                            {
+                                "move": move,
+                                "kind": "interest",
+                                "amount": amount,
+                                "until": result.last_day,
+                                "label": env._(
+                                    "Late payment interest on %(invoice)s (%(law)s): "
+                                    "%(amount)s unpaid from %(start)s to %(end)s, "
+                                    "%(days)s days at %(rates)s a year",
+                                    amount=formatLang(
+                                        env, line.amount_residual, currency_obj=currency
+                                    ),
+                                    start=format_date(env, result.slices[0].start),
+                                    end=format_date(env, result.last_day),
+                                    days=sum(part.days for part in result.slices),
+                                    rates=" / ".join(
+                                        dict.fromkeys(
+                                            f"{formatLang(env, part.rate)}%"
+                                            for part in result.slices
+                                        )
+                                    ),
+                                    **values,
+                                ),
+                            }
+                        )
+                if compensation and (move.id, "compensation") not in done:
+                    charges[debtor.id].append(
+                        {
+                            "move": move,
+                            "kind": "compensation",
+                            "amount": compensation,
+                            "until": False,
+                            "label": env._(
+                                "Flat compensation for recovery costs on %(invoice)s (%(law)s)",
+                                **values,
+                            ),
+                        }
+                    )
+            fine = currency.round(
+                late_fine(sum(move_lines.mapped("amount_residual")), fine_percent)
+            )
+            if not currency.is_zero(fine) and (move.id, "fine") not in done:
+                charges[debtor.id].append(
+                    {
+                        "move": move,
+                        "kind": "fine",
+                        "amount": fine,
+                        "until": False,
+                        "label": env._(
+                            "Late fine of %(percent)s%% on %(invoice)s",
+                            percent=formatLang(env, fine_percent),
+                            **values,
+                        ),
+                    }
+                )
+        return charges, notes
+
+    @api.depends_context("company")
+    def _compute_debt_late_charges(self):
+        real = self.filtered("id")
+        charges, notes = real._debt_late_charges() if real else ({}, {})
+        for partner in self:
+            mine = charges.get(partner.commercial_partner_id.id, [])
+            totals = dict.fromkeys(("interest", "compensation", "fine"), 0.0)
+            for charge in mine:
+                totals[charge["kind"]] += charge["amount"]
+            partner.debt_late_interest = totals["interest"]
+            partner.debt_late_compensation = totals["compensation"]
+            partner.debt_late_fine = totals["fine"]
+            partner.debt_late_charges_note = notes.get(partner.commercial_partner_id.id, False)
+
+    def _debt_letter_charges(self, lines, lang):
+        """Late charges not yet invoiced, for letters and e-mails: one row per
+        kind (``label``, ``amount``) in ``lang``, and the total due with them when
+        the overdue ``lines`` are all in the company's currency."""
+        self.ensure_one()
+        charges = self._debt_late_charges()[0].get(self.commercial_partner_id.id, [])
+        if not charges:
+            return {"charges": [], "total_with_charges": ""}
+        env = self.with_context(lang=lang).env
+        company = self.env.company
+        currency = company.currency_id
+        rule = self.env["debt.followup.late.payment.rule"]._for_company(company)
+        totals = dict.fromkeys(("interest", "compensation", "fine"), 0.0)
+        counts = dict.fromkeys(totals, 0)
+        for charge in charges:
+            totals[charge["kind"]] += charge["amount"]
+            counts[charge["kind"]] += 1
+        labels = {
+            "interest": env._(
+                "Late payment interest up to %(date)s (%(law)s)",
+                date=format_date_long(fields.Date.context_today(self), lang),
+                law=rule.law or "",
+            ),
+            "compensation": env._(
+                "Flat compensation for recovery costs, %(count)s unpaid invoice(s) (%(law)s)",
+                count=counts["compensation"],
+                law=rule.law or "",
+            ),
+            "fine": env._(
+                "Late fine of %(percent)s%%",
+                percent=formatLang(env, company.debt_late_fine_percent),
+            ),
+        }
+        rows = [
+            {"label": labels[kind], "amount": format_amount(amount, currency.name, lang)}
+            for kind, amount in totals.items()
+            if amount
+        ]
+        total = ""
+        if lines and lines.currency_id == currency:
+            total = format_amount(
+                sum(lines.mapped("amount_residual")) + sum(totals.values()), currency.name, lang
+            )
+        return {"charges": rows, "total_with_charges": total}
+
+    def action_debt_create_late_charges_invoice(self):
+        """A draft customer invoice with the late charges not yet invoiced."""
+        self.ensure_one()
+        debtor = self.commercial_partner_id
+        charges = debtor._debt_late_charges()[0][debtor.id]
+        if not charges:
+            raise UserError(
+                self.env._(
+                    "%(partner)s owes no late charges not yet invoiced.", partner=debtor.name
+                )
+            )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": debtor.id,
+                "invoice_origin": ", ".join(dict.fromkeys(c["move"].name for c in charges)),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": charge["label"],
+                            "quantity": 1,
+                            "price_unit": charge["amount"],
+                            "tax_ids": [Command.clear()],
+                            "debt_late_origin_id": charge["move"].id,
+                            "debt_late_kind": charge["kind"],
+                            "debt_late_until": charge["until"],
+                        }
+                    )
+                    for charge in charges
+                ],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
