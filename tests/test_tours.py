@@ -73,7 +73,7 @@ class TestTours(DebtFollowupCommon, HttpCase):
         with self.assertRaises(AccessError):
             self.call.with_user(self.salesperson).read(["note"])
 
-    def test_manager_edits_scripts_in_two_languages(self):
+    def test_manager_edits_scripts_and_the_calling_window_of_rio(self):
         english_script = "<p>Good morning, may I speak with the owner?</p>"
         self.level_second_call.with_context(lang="en_US").call_script = english_script
         self.start_tour(
@@ -86,6 +86,8 @@ class TestTours(DebtFollowupCommon, HttpCase):
         self.assertIn("parlo con il titolare?", level.with_context(lang="it_IT").call_script)
         self.assertIn("falo com o responsável?", level.with_context(lang="pt_BR").call_script)
         self.assertEqual(level.with_context(lang="en_US").call_script, english_script)
+        rio = self.env.ref("debt_followup.debt_followup_calling_window_brazil_rj")
+        self.assertEqual(rio.weekday_end, 18.0)
 
     def test_collector_logs_a_promise_in_two_installments(self):
         # The customer is due for its second call: the daily run plans it.
@@ -96,7 +98,7 @@ class TestTours(DebtFollowupCommon, HttpCase):
                 "debt_last_action_date": fields.Date.today() - timedelta(days=10),
             }
         )
-        self.env["res.partner"]._cron_debt_followup()
+        self.customer_it._debt_followup_run(isolate=False)
         self.start_tour(
             "/odoo/action-debt_followup.debt_followup_worklist_action",
             "debt_followup_collector",
@@ -118,6 +120,7 @@ class TestTours(DebtFollowupCommon, HttpCase):
         accountant = new_test_user(
             self.env,
             login="accountant",
+            name="Anna Accountant",
             groups="account.group_account_invoice,debt_followup.group_debt_collector",
             company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],

@@ -33,14 +33,13 @@ registry.category("web_tour.tours").add("debt_followup_accountant", {
                 ".o_list_view:not(:has(.o_data_row:nth-child(3))) .o_data_row:nth-child(2):contains(Ferramenta Bianchi)",
         },
         {
-            content: "Select the first invoice",
-            trigger: ".o_data_row:nth-child(1) .o_list_record_selector input",
+            content: "Select both invoices",
+            trigger: ".o_list_view thead .o_list_record_selector input",
             run: "click",
         },
         {
-            content: "Select the second invoice",
-            trigger: ".o_data_row:nth-child(2) .o_list_record_selector input",
-            run: "click",
+            content: "Both are selected",
+            trigger: ".o_list_view .o_data_row:nth-child(2) .o_list_record_selector input:checked",
         },
         {
             content: "Open the actions",

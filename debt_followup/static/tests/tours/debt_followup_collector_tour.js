@@ -41,12 +41,12 @@ registry.category("web_tour.tours").add("debt_followup_collector", {
         {
             content: "First installment in a week",
             trigger: ".modal div[name=promise_date] input",
-            run: `edit ${DateTime.now().plus({days: 7}).toFormat("MM/dd/yyyy")} && press Escape`,
+            run: `edit ${DateTime.now().plus({days: 7}).toFormat("MM/dd/yyyy")}`,
         },
         {
             content: "In two installments",
             trigger: ".modal div[name=installment_count] input",
-            run: "edit 2",
+            run: "edit 2 && press Tab",
         },
         {
             content: "The plan has two lines",

@@ -5,7 +5,7 @@ import {stepUtils} from "@web_tour/tour_utils";
 /**
  * A collection manager rewrites the call script of a level in Italian and in
  * Brazilian Portuguese through the translation dialog (one row per paragraph of
- * the script and per language).
+ * the script and per language), then shortens the calling window of Rio de Janeiro.
  */
 registry.category("web_tour.tours").add("debt_followup_manager", {
     steps: () => [
@@ -56,5 +56,26 @@ registry.category("web_tour.tours").add("debt_followup_manager", {
             content: "The dialog is closed",
             trigger: "body:not(:has(.o_translation_dialog))",
         },
+        {
+            content: "Open the accounting configuration again",
+            trigger: ".o_main_navbar [data-menu-xmlid='account.menu_finance_configuration']",
+            run: "click",
+        },
+        {
+            content: "Open the calling windows",
+            trigger: ".o-dropdown-item[data-menu-xmlid='debt_followup.debt_followup_calling_window_menu']",
+            run: "click",
+        },
+        {
+            content: "Open the window of Rio de Janeiro",
+            trigger: ".o_list_view .o_data_row .o_data_cell:contains(Rio de Janeiro)",
+            run: "click",
+        },
+        {
+            content: "Calls until 18:00 on weekdays",
+            trigger: ".o_form_view div[name=weekday_end] input",
+            run: "edit 18:00",
+        },
+        ...stepUtils.saveForm(),
     ],
 });
