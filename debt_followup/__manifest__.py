@@ -8,7 +8,7 @@
     "website": "https://github.com/debt-followup/debt_followup",
     "author": "Debt Follow-up contributors",
     "license": "AGPL-3",
-    "depends": ["account", "board", "mail", "phone_validation"],
+    "depends": ["account", "board", "mail", "phone_validation", "sms"],
     "external_dependencies": {"python": ["babel", "phonenumbers", "holidays"]},
     "data": [
         "security/debt_followup_security.xml",
@@ -18,6 +18,7 @@
         "views/debt_followup_document_templates.xml",
         "data/mail_template_data.xml",
         "data/debt_followup_level_data.xml",
+        "data/sms_template_data.xml",
         "data/ir_cron_promise_data.xml",
         "data/debt_followup_calling_window_data.xml",
         "data/debt_followup_late_payment_rule_data.xml",

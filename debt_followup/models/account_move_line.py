@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 LATE_CHARGE_KINDS = [
     ("interest", "Late payment interest"),
@@ -22,3 +23,17 @@ class AccountMoveLine(models.Model):
     debt_late_until = fields.Date(
         string="Charged Until", copy=False, help="Last day of interest charged by this line."
     )
+
+    @api.model
+    def _debt_open_receivables_from(self):
+        """FROM clause of the open receivable items that follow-up reads: journal
+        items of posted entries on a receivable account, not reconciled, as ``aml``
+        joined to their account ``acc``. Callers add the company, the partners and
+        the dates, and flush what they read (or declare it in ``_depends``)."""
+        return SQL(
+            """account_move_line aml
+              JOIN account_account acc ON acc.id = aml.account_id
+                   AND acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE"""
+        )

@@ -65,14 +65,11 @@ class DebtFollowupAging(models.Model):
                    aml.amount_residual,
                    move.debt_followup_level_id AS level_id,
                    COALESCE(aml.no_followup, FALSE) AS excluded
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
+              FROM %(items)s
               JOIN account_move move ON move.id = aml.move_id
-             WHERE acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND aml.reconciled IS NOT TRUE
-               AND aml.amount_residual > 0
+             WHERE aml.amount_residual > 0
                AND aml.date_maturity < %(today)s
             """,
+            items=self.env["account.move.line"]._debt_open_receivables_from(),
             today=today,
         )

@@ -51,6 +51,18 @@ class DebtFollowupLevel(models.Model):
         string="E-mail Template",
         domain=[("model", "=", "res.partner")],
     )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="Text Message Template",
+        domain=[("model", "=", "res.partner")],
+        help="Short message of this step, in the customer's language: sent by SMS on an "
+        "SMS step, and written for the collector in the WhatsApp chat on every step.",
+    )
+    sms_show_amount = fields.Boolean(
+        string="Amount in Text Messages",
+        help="Show the amount due in the SMS and WhatsApp messages of this step. "
+        "Off by default: anyone can read a phone's lock screen.",
+    )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         help="Activity planned for the collector when this step needs a human.",

@@ -61,6 +61,7 @@ class DebtFollowupWorklist(models.Model):
         help="Overdue amount × days overdue: the higher, the sooner.",
     )
     no_contact = fields.Boolean(string="Stop Contact", readonly=True)
+    whatsapp_available = fields.Boolean(related="partner_id.debt_whatsapp_available")
     debt_local_time = fields.Char(related="partner_id.debt_local_time")
     debt_can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
     debt_next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
@@ -77,12 +78,8 @@ class DebtFollowupWorklist(models.Model):
                 SELECT aml.partner_id,
                        SUM(aml.amount_residual) AS amount,
                        MIN(aml.date_maturity) AS oldest
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
+                  FROM %(items)s
+                 WHERE aml.amount_residual > 0
                    AND aml.date_maturity < %(today)s
                    AND aml.company_id = %(company)s
               GROUP BY aml.partner_id
@@ -118,6 +115,7 @@ class DebtFollowupWorklist(models.Model):
               JOIN due ON due.partner_id = overdue.partner_id
               JOIN res_partner partner ON partner.id = overdue.partner_id
             """,
+            items=self.env["account.move.line"]._debt_open_receivables_from(),
             today=today,
             company=company.id,
             currency=company.currency_id.id,
@@ -133,3 +131,8 @@ class DebtFollowupWorklist(models.Model):
             "res_id": self.partner_id.id,
             "view_mode": "form",
         }
+
+    def action_debt_whatsapp(self):
+        """WhatsApp chat with the customer of the row (logged on the customer)."""
+        self.ensure_one()
+        return self.partner_id.action_debt_whatsapp()

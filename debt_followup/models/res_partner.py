@@ -4,20 +4,22 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import SQL, format_date, split_every
-from odoo.tools.misc import babel_locale_parse, formatLang
+from odoo.tools.misc import babel_locale_parse, formatLang, hmac
 
 from ..tools import calling_window
 from ..tools.escalation import Step, next_step
-from ..tools.formatting import format_amount
+from ..tools.formatting import babel_locale, format_amount
 from ..tools.formatting import format_date as format_date_long
 from ..tools.interest import late_fine, late_interest
+from ..tools.messaging import is_mobile_number, sms_plain, whatsapp_url
 from .debt_followup_call import CONVERSATION_OUTCOMES
 from .debt_followup_level import WRITTEN_CHANNELS
 
@@ -146,6 +148,26 @@ class ResPartner(models.Model):
     debt_promise_ids = fields.One2many(
         "debt.followup.promise", "partner_id", string="Promises to Pay"
     )
+    debt_sms_blocked_reason = fields.Char(
+        string="No Text Messages",
+        compute="_compute_debt_sms_blocked_reason",
+        help="Why follow-up steps send this customer no SMS and offer no WhatsApp chat.",
+    )
+    debt_sms_to_send = fields.Boolean(
+        string="SMS to Send",
+        compute="_compute_debt_sms_to_send",
+        help="The current step is an SMS step that a collector sends by hand.",
+    )
+    debt_whatsapp_available = fields.Boolean(
+        string="WhatsApp Possible",
+        compute="_compute_debt_sms_blocked_reason",
+        help="A mobile number that may get messages, and no stop-contact request.",
+    )
+    debt_whatsapp_link = fields.Char(
+        string="WhatsApp Link",
+        compute="_compute_debt_whatsapp_link",
+        help="Opens a WhatsApp chat with the follow-up message and logs it on the customer.",
+    )
     debt_local_time = fields.Char(
         string="Debtor Local Time",
         compute="_compute_debt_call_slot",
@@ -253,19 +275,16 @@ class ResPartner(models.Model):
                          AND promised.move_id IS NOT NULL), 0),
                    MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
                    BOOL_OR(aml.amount_residual > 0)
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
+              FROM %(items)s
          LEFT JOIN (SELECT DISTINCT rel.move_id
                       FROM debt_followup_promise_move_rel rel
                       JOIN debt_followup_promise promise ON promise.id = rel.promise_id
                      WHERE promise.state = 'open') promised ON promised.move_id = aml.move_id
-             WHERE acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND aml.reconciled IS NOT TRUE
-               AND aml.company_id = %(company)s
+             WHERE aml.company_id = %(company)s
                %(partner_filter)s
           GROUP BY aml.partner_id
             """,
+            items=self.env["account.move.line"]._debt_open_receivables_from(),
             overdue=overdue,
             eligible=eligible,
             company=self.env.company.id,
@@ -596,15 +615,12 @@ class ResPartner(models.Model):
             SQL(
                 """
                 SELECT DISTINCT aml.partner_id
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
+                  FROM %s
+                 WHERE aml.amount_residual > 0
                    AND aml.date_maturity <= %s
                    AND aml.company_id = %s
                 """,
+                self.env["account.move.line"]._debt_open_receivables_from(),
                 horizon,
                 self.env.company.id,
             )
@@ -873,8 +889,12 @@ class ResPartner(models.Model):
         self.sudo().write({"debt_last_contact_date": fields.Datetime.now()})
 
     def _debt_followup_action_sms(self, level, moves):
-        """For now an activity asking a human to send the text message."""
-        self.filtered(lambda p: not p.debt_no_contact)._debt_followup_ask_written(level, moves)
+        """The level's SMS in each partner's language (when the level is automatic),
+        else an activity asking a human to send it (button "Send SMS")."""
+        if not (level.auto_execute and level.sms_template_id):
+            self.filtered(lambda p: not p.debt_no_contact)._debt_followup_ask_written(level, moves)
+            return
+        self._debt_send_sms(level, moves)
 
     def _debt_followup_action_visit(self, level, moves):
         """An activity for the collector to visit the customer."""
@@ -1349,4 +1369,307 @@ class ResPartner(models.Model):
             "res_id": invoice.id,
             "view_mode": "form",
             "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------
+    # Text messages: SMS steps and WhatsApp click-to-chat
+    # ------------------------------------------------------------
+
+    @api.depends("phone", "phone_sanitized", "commercial_partner_id.debt_no_contact")
+    def _compute_debt_sms_blocked_reason(self):
+        for partner in self:
+            if partner.commercial_partner_id.debt_no_contact:
+                reason = self.env._("Stop contact requested: no SMS or WhatsApp message.")
+            elif not partner.phone:
+                reason = self.env._("No phone number for SMS or WhatsApp.")
+            elif not partner.phone_sanitized:
+                reason = self.env._(
+                    "The phone number %(phone)s is not valid: no SMS or WhatsApp message.",
+                    phone=partner.phone,
+                )
+            elif partner.phone_sanitized_blacklisted:
+                reason = self.env._(
+                    "The number %(phone)s is on the SMS blacklist: no SMS or WhatsApp message.",
+                    phone=partner.phone_sanitized,
+                )
+            else:
+                reason = False
+            partner.debt_sms_blocked_reason = reason
+            partner.debt_whatsapp_available = not reason and is_mobile_number(
+                partner.phone_sanitized
+            )
+
+    @api.depends_context("company")
+    @api.depends("debt_followup_level_id")
+    def _compute_debt_sms_to_send(self):
+        for partner in self:
+            level = partner.debt_followup_level_id
+            partner.debt_sms_to_send = (
+                level.channel == "sms" and not level.auto_execute and bool(level.sms_template_id)
+            )
+
+    @api.depends_context("uid")
+    @api.depends("debt_whatsapp_available")
+    def _compute_debt_whatsapp_link(self):
+        for partner in self:
+            partner.debt_whatsapp_link = (
+                partner.id
+                and partner.debt_whatsapp_available
+                and f"/debt_followup/whatsapp/{partner.id}?token={partner._debt_whatsapp_token()}"
+            )
+
+    def _debt_whatsapp_token(self):
+        self.ensure_one()
+        return hmac(self.env(su=True), "debt_followup-whatsapp", (self.id, self.env.uid))
+
+    def _debt_message_level(self, level=None):
+        """The step whose text message is meant: the given one, else the one of the
+        rendering context (``debt_level_id``), else the customer's current level."""
+        self.ensure_one()
+        if level:
+            return level
+        if self.env.context.get("debt_level_id"):
+            return self.env["debt.followup.level"].browse(self.env.context["debt_level_id"])
+        return self.commercial_partner_id.debt_followup_level_id
+
+    def _debt_message_lines(self):
+        """Open receivable items a text message is about: those of the invoices the
+        step covers (overdue ones, or for a courtesy step the ones about to fall
+        due), oldest due date first."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        moves = partner._debt_followup_moves(partner._debt_message_level())
+        if not moves:
+            return partner._debt_overdue_lines()
+        return moves.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+                and not line.no_followup
+            )
+        ).sorted(lambda line: (line.date_maturity, line.id))
+
+    def _debt_message_value(self, key):
+        """One fact of the text message of a follow-up step (the placeholders of
+        the SMS templates), written for the customer in the customer's language:
+
+        - ``creditor``: the name of the company that is owed;
+        - ``due_date``: the oldest due date concerned, as digits (30/11/2026);
+        - ``amount``: the amount due, formatted for the language, or an empty
+          string when the step does not allow the amount in a text message;
+        - ``pay_url``: the portal link of the oldest invoice concerned, where the
+          customer sees it and pays online.
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if key == "creditor":
+            return self.env.company.name
+        lines = partner._debt_message_lines()
+        if not lines:
+            return ""
+        lang = partner.lang or self.env.lang
+        if key == "due_date":
+            # digits, short enough for an SMS: 30/11/26 (it, pt), 30/11/2026 (pt_BR)
+            return babel_format_date(lines[0].date_maturity, "short", locale=babel_locale(lang))
+        if key == "amount":
+            if not partner._debt_message_level().sms_show_amount:
+                return ""
+            currency = lines.currency_id if len(lines.currency_id) == 1 else None
+            amount = sum(
+                lines.mapped("amount_residual_currency" if currency else "amount_residual")
+            )
+            return format_amount(amount, (currency or self.env.company.currency_id).name, lang)
+        if key == "pay_url":
+            move = lines[0].move_id
+            move._portal_ensure_token()
+            return move.get_base_url() + move.get_portal_url()
+        raise ValueError(f"Unknown text message placeholder {key!r}")
+
+    def _debt_message_template(self, level=None):
+        self.ensure_one()
+        level = self._debt_message_level(level)
+        return level.sms_template_id or self.env.ref(
+            "debt_followup.sms_template_debt_reminder", raise_if_not_found=False
+        )
+
+    def _debt_render_message(self, level=None):
+        """The text message of the step for these customers, each in its language,
+        as the SMS carries it: ``{partner_id: text}`` (one rendering per template)."""
+        texts = dict.fromkeys(self.ids, "")
+        groups = {}
+        for partner in self:
+            key = (partner._debt_message_template(level), partner._debt_message_level(level))
+            groups.setdefault(key, self.browse())
+            groups[key] |= partner
+        for (template, step), partners in groups.items():
+            if not template:
+                continue
+            rendered = template.with_context(debt_level_id=step.id)._render_field(
+                "body", partners.ids, compute_lang=True
+            )
+            texts.update((pid, sms_plain(text)) for pid, text in rendered.items())
+        return texts
+
+    def _debt_send_sms(self, level, moves=None):
+        """The SMS of an SMS step, to these customers' phones (E.164), through
+        Odoo's SMS queue. The daily run calls it for an automatic SMS step.
+
+        A customer that may not get one (stop contact, no, invalid or blacklisted
+        number) gets a note saying why, and the others go on. The message is
+        posted now on the customer and its invoices, so that the step is done
+        once; outside the debtor's calling window Odoo holds its delivery
+        (``mail.message.schedule``) until the next allowed moment, when the
+        scheduled-messages cron creates the SMS.
+
+        :param moves: the invoices of the step, to log the SMS on (default: the
+          invoices the step covers for each customer)
+        :return: the customers an SMS was sent or scheduled to
+        """
+        partners = self.commercial_partner_id
+        level = level.with_env(self.env)  # its name in the notes, in the user's language
+        blocked = partners.filtered("debt_sms_blocked_reason")
+        if blocked:
+            blocked._message_log_batch(
+                {
+                    partner.id: self.env._(
+                        "SMS of step “%(level)s” not sent: %(reason)s",
+                        level=level.name,
+                        reason=partner.debt_sms_blocked_reason,
+                    )
+                    for partner in blocked
+                }
+            )
+        recipients = partners - blocked
+        texts = recipients._debt_render_message(level)
+        now = fields.Datetime.now()
+        slots = recipients._debt_next_call_slots(now)
+        held_any = any(slot and slot > now for slot in slots.values())
+        zones = recipients._debt_call_rules() if held_any else {}
+        no_slot = recipients.filtered(lambda partner: not slots[partner.id])
+        if no_slot:
+            no_slot._message_log_batch(
+                dict.fromkeys(
+                    no_slot.ids,
+                    self.env._(
+                        "SMS of step “%(level)s” not sent: no moment of the coming year "
+                        "falls in the customer's calling window.",
+                        level=level.name,
+                    ),
+                )
+            )
+        recipients -= no_slot
+        for partner in recipients:
+            slot = slots[partner.id]
+            held = slot if slot > now else False
+            partner._message_sms(texts[partner.id], put_in_queue=True, scheduled_date=held)
+            partner.sudo().debt_last_contact_date = held or now
+            if held:
+                partner._message_log(
+                    body=self.env._(
+                        "SMS held until %(moment)s (customer's local time): outside its "
+                        "calling window.",
+                        moment=format_datetime(
+                            held,
+                            "short",
+                            tzinfo=zones[partner.id][1],
+                            locale=babel_locale_parse(self.env.lang),
+                        ),
+                    )
+                )
+            partner_moves = (
+                moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+                if moves is not None
+                else partner._debt_message_lines().move_id
+            )
+            if partner_moves:
+                partner_moves._message_log_batch(
+                    dict.fromkeys(
+                        partner_moves.ids,
+                        Markup("%s<br/>%s")
+                        % (
+                            self.env._(
+                                "SMS reminder to %(customer)s (%(phone)s):",
+                                customer=partner.display_name,
+                                phone=partner.phone_sanitized,
+                            ),
+                            texts[partner.id],
+                        ),
+                    )
+                )
+        return recipients
+
+    def _debt_check_collector(self):
+        """Text messages to a debtor are for collectors who may read the customer."""
+        self.check_access("read")
+        if not self.env.user.has_group("debt_followup.group_debt_collector"):
+            raise AccessError(
+                self.env._("Only debt collectors may send follow-up messages to customers.")
+            )
+
+    def action_debt_send_sms(self):
+        """Send the SMS of the customer's current step now (the collector's answer
+        to the activity of a manual SMS step), and close that activity."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        level = partner.debt_followup_level_id
+        if level.channel != "sms" or not level.sms_template_id:
+            raise UserError(
+                self.env._(
+                    "The current follow-up step of %(partner)s is not an SMS step with a "
+                    "text message template.",
+                    partner=partner.display_name,
+                )
+            )
+        if partner.debt_sms_blocked_reason:
+            raise UserError(partner.debt_sms_blocked_reason)
+        partner._debt_check_collector()
+        # The collector may read customers without editing them: post as superuser,
+        # in the collector's name.
+        partner = partner.sudo()
+        if not partner._debt_send_sms(level, partner._debt_followup_moves(level)):
+            raise UserError(
+                self.env._("No moment of the coming year falls in the customer's calling window.")
+            )
+        activity_type = partner._debt_followup_activity_type(
+            level, "debt_followup.mail_activity_type_debt_written"
+        )
+        activities = partner._debt_open_activities().filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )
+        if activities:
+            activities.action_feedback(feedback=self.env._("SMS sent."))
+        return True
+
+    def action_debt_whatsapp(self):
+        """Open a WhatsApp chat with the customer, the step's short message written
+        in its language, and log on the customer that the chat was opened."""
+        self.ensure_one()
+        if not self.debt_whatsapp_available:
+            raise UserError(
+                self.debt_sms_blocked_reason
+                or self.env._(
+                    "%(phone)s is not a mobile number: WhatsApp is offered for mobiles only.",
+                    phone=self.phone,
+                )
+            )
+        self._debt_check_collector()
+        text = self._debt_render_message()[self.id]
+        # The collector may read customers without editing them: log as superuser,
+        # in the collector's name.
+        self.commercial_partner_id.sudo().message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "WhatsApp chat opened by %(user)s with the message:", user=self.env.user.name
+                ),
+                text,
+            ),
+            message_type="comment",
+            subtype_xmlid="debt_followup.mt_debt_whatsapp",
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": whatsapp_url(self.phone_sanitized, text),
+            "target": "new",
         }

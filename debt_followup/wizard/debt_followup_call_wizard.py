@@ -51,6 +51,7 @@ class DebtFollowupCallWizard(models.TransientModel):
     phone = fields.Char(related="partner_id.phone")
     phone_e164 = fields.Char(string="Phone (E.164)", compute="_compute_phone")
     phone_link = fields.Html(string="Call", compute="_compute_phone", sanitize=False)
+    whatsapp_link = fields.Char(string="WhatsApp", related="partner_id.debt_whatsapp_link")
     local_time = fields.Char(related="partner_id.debt_local_time", string="Debtor Local Time")
     can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
     next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
