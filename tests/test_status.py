@@ -59,7 +59,7 @@ class TestStatus(DebtFollowupCommon):
         self._status_fields(one)  # warm the ladder and the registry caches
         counts = []
         for partners in (one, self.partners):
-            with self.assertQueryCount(13):
+            with self.assertQueryCount(8):
                 start = self.cr.sql_log_count
                 self._status_fields(partners)
                 counts.append(self.cr.sql_log_count - start)

@@ -175,19 +175,34 @@ class DebtFollowupPromise(models.Model):
 
     def _debt_mark_broken(self):
         self.state = "broken"
-        for promise in self:
-            promise.partner_id.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Promise to pay broken"),
-                note=self.env._(
-                    "The promise of %(amount)s made on %(date)s was not kept "
-                    "(paid so far: %(paid)s).",
-                    amount=promise.currency_id.format(promise.amount),
-                    date=fields.Date.to_string(promise.date),
-                    paid=promise.currency_id.format(promise.paid_amount),
-                ),
-                user_id=(promise.user_id or promise.partner_id._debt_followup_collector()).id,
-            )
+        # What activity_schedule does for one record, for the whole batch in one
+        # create (followers subscribed once per batch, not once per promise).
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].create(
+            [
+                {
+                    "activity_type_id": todo.id,
+                    "res_model_id": model_id,
+                    "res_id": promise.partner_id.id,
+                    "automated": True,
+                    "date_deadline": today,
+                    "summary": self.env._("Promise to pay broken"),
+                    "note": self.env._(
+                        "The promise of %(amount)s made on %(date)s was not kept "
+                        "(paid so far: %(paid)s).",
+                        amount=promise.currency_id.format(promise.amount),
+                        date=fields.Date.to_string(promise.date),
+                        paid=promise.currency_id.format(promise.paid_amount),
+                    ),
+                    "user_id": (
+                        promise.user_id or promise.partner_id._debt_followup_collector()
+                    ).id,
+                }
+                for promise in self
+            ]
+        )
         self.partner_id._debt_escalate_now()
 
     @api.model

@@ -50,21 +50,23 @@ class ResPartner(models.Model):
     debt_overdue_amount = fields.Monetary(
         string="Overdue Amount",
         currency_field="debt_currency_id",
-        compute="_compute_debt_overdue",
+        compute="_compute_debt_followup_status",
         search="_search_debt_overdue_amount",
         help="Unpaid invoice installments past their due date, disputed and promised "
         "ones included.",
     )
-    debt_overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_debt_overdue")
+    debt_overdue_count = fields.Integer(
+        string="Overdue Invoices", compute="_compute_debt_followup_status"
+    )
     debt_oldest_overdue_days = fields.Integer(
         string="Days Overdue",
-        compute="_compute_debt_overdue",
+        compute="_compute_debt_followup_status",
         help="Days since the oldest unpaid due date.",
     )
     debt_unapplied_credit = fields.Monetary(
         string="Unapplied Payments and Credit Notes",
         currency_field="debt_currency_id",
-        compute="_compute_debt_overdue",
+        compute="_compute_debt_followup_status",
         help="Payments and credit notes not yet matched with an invoice: "
         "check them before calling.",
     )
@@ -236,7 +238,8 @@ class ResPartner(models.Model):
         (payments, credit notes), overdue residual that follow-up may chase (no
         exclusion, no open promise), overdue residual covered by an open promise,
         the oldest due date among the items follow-up may chase (overdue or not:
-        courtesy steps look ahead), and whether anything is unpaid at all.
+        courtesy steps look ahead), whether anything is unpaid at all, and the net
+        receivable (Odoo's ``credit`` in this company, without a second query).
         """
         self.env["account.move.line"].flush_model(
             [
@@ -274,7 +277,8 @@ class ResPartner(models.Model):
                        WHERE %(overdue)s AND aml.no_followup IS NOT TRUE
                          AND promised.move_id IS NOT NULL), 0),
                    MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
-                   BOOL_OR(aml.amount_residual > 0)
+                   BOOL_OR(aml.amount_residual > 0),
+                   COALESCE(SUM(aml.amount_residual), 0)
               FROM %(items)s
          LEFT JOIN (SELECT DISTINCT rel.move_id
                       FROM debt_followup_promise_move_rel rel
@@ -309,6 +313,7 @@ class ResPartner(models.Model):
                         "promised_amount",
                         "oldest_eligible",
                         "unpaid",
+                        "balance",
                     ),
                     row[1:],
                     strict=True,
@@ -334,18 +339,6 @@ class ResPartner(models.Model):
             ],
             order="date_maturity, id",
         )
-
-    @api.depends_context("company")
-    def _compute_debt_overdue(self):
-        today = fields.Date.context_today(self)
-        data = self._debt_overdue_data()
-        for partner in self:
-            values = data.get(partner.commercial_partner_id.id, {})
-            oldest = values.get("oldest_overdue")
-            partner.debt_overdue_amount = values.get("amount", 0.0)
-            partner.debt_overdue_count = values.get("count", 0)
-            partner.debt_oldest_overdue_days = (today - oldest).days if oldest else 0
-            partner.debt_unapplied_credit = values.get("credit", 0.0)
 
     def _search_debt_overdue_amount(self, operator, value):
         if operator not in ("<", "<=", ">", ">=", "=", "!="):
@@ -417,9 +410,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_activity_types(self):
-        types = self.env["mail.activity.type"]
-        for xmlid in DEBT_ACTIVITY_TYPES:
-            types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+        # Ids from the cached xmlid table (no query per type): only used in domains.
+        ir_model_data = self.env["ir.model.data"]
+        types = self.env["mail.activity.type"].browse(
+            res_id
+            for xmlid in DEBT_ACTIVITY_TYPES
+            if (res_id := ir_model_data._xmlid_to_res_id(xmlid))
+        )
         levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
         # Generic types (a plain "To Do") are not the addon's to close.
         return types | levels.activity_type_id.filtered(lambda t: t.res_model == "res.partner")
@@ -446,9 +443,11 @@ class ResPartner(models.Model):
         "debt_paused_until",
     )
     def _compute_debt_followup_status(self):
-        """Status of every partner of the recordset at a constant number of queries:
-        the grouped receivable query, the ladder, the minimum amount check (Odoo's
-        ``credit``), the open promises and the due activities, whatever the size."""
+        """Payment status of every partner of the recordset (overdue figures,
+        status, next action) at a constant number of queries: the grouped
+        receivable query (which also gives the net receivable for the minimum
+        amount check), the ladder, the open promises and the due activities,
+        whatever the size."""
         today = fields.Date.context_today(self)
         ladder = self._debt_ladder()
         commercial = self.commercial_partner_id
@@ -465,14 +464,17 @@ class ResPartner(models.Model):
         promised = {partner.id: amount for partner, amount in promises}
         due_activity = set(commercial._debt_open_activities(due_on=today).mapped("res_id"))
         min_amount = self.env.company.debt_min_amount
-        # Odoo's ``credit`` is for accountants; the status only compares it.
-        credit = {p.id: p.credit for p in commercial.sudo()}
         for partner in self:
             cpartner = partner.commercial_partner_id
             values = data.get(cpartner.id, {})
+            oldest = values.get("oldest_overdue")
+            partner.debt_overdue_amount = values.get("amount", 0.0)
+            partner.debt_overdue_count = values.get("count", 0)
+            partner.debt_oldest_overdue_days = (today - oldest).days if oldest else 0
+            partner.debt_unapplied_credit = values.get("credit", 0.0)
             partner.debt_open_promise_amount = promised.get(cpartner.id, 0.0)
             next_date = False
-            if values.get("unpaid") and credit[cpartner.id] > min_amount:
+            if values.get("unpaid") and values["balance"] > min_amount:
                 next_date = cpartner._debt_next_step(ladder, values.get("oldest_eligible"))[1]
             partner.debt_next_action_date = next_date
             if not values.get("amount"):
@@ -557,7 +559,10 @@ class ResPartner(models.Model):
             self.debt_collector_id
             or self.user_id
             or self.env.company.debt_responsible_id
-            or self.env.ref("base.user_admin")
+            # from the cached xmlid table: no query per customer in the daily run
+            or self.env["res.users"].browse(
+                self.env["ir.model.data"]._xmlid_to_res_id("base.user_admin")
+            )
         )
 
     def _debt_followup_pec_email(self):
@@ -593,8 +598,10 @@ class ResPartner(models.Model):
             todo.extend((company, ids) for ids in split_every(FOLLOWUP_BATCH_SIZE, partners.ids))
         remaining = sum(len(ids) for _company, ids in todo)
         self.env["ir.cron"]._commit_progress(remaining=remaining)
+        # E-mails of the run go through the mail queue, not inside the batch.
+        runner = self.with_context(mail_notify_force_send=False)
         for company, ids in todo:
-            batch = self.with_company(company).browse(ids).try_lock_for_update()
+            batch = runner.with_company(company).browse(ids).try_lock_for_update()
             # Another worker may have committed these partners a moment ago.
             batch.invalidate_recordset()
             batch._debt_followup_run()
@@ -651,7 +658,7 @@ class ResPartner(models.Model):
         due = defaultdict(self.browse)
         for partner in self - to_reset:
             values = data.get(partner.id, {})
-            if not values.get("oldest_eligible") or partner.credit <= min_amount:
+            if not values.get("oldest_eligible") or values["balance"] <= min_amount:
                 continue
             level, date = partner._debt_next_step(ladder, values["oldest_eligible"])
             if level and date <= today:
