@@ -18,11 +18,19 @@ setup:
 demo-db: setup
 	@if ! $(ENV) db-exists $(DEMO_DB); then \
 	    $(ENV) fresh-db $(DEMO_DB) --with-demo; \
-	    $(ENV) odoo -d $(DEMO_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn; \
+	    $(ENV) odoo -d $(DEMO_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn \
+	        || { $(ENV) psql -c 'DROP DATABASE "$(DEMO_DB)"'; echo "ERROR: installing the addon failed" >&2; exit 1; }; \
+	    if [ "$$($(ENV) psql -d $(DEMO_DB) -c 'SELECT COUNT(*) FROM ir_demo_failure')" != 0 ]; then \
+	        $(ENV) psql -d $(DEMO_DB) -c 'SELECT error FROM ir_demo_failure' >&2; \
+	        $(ENV) psql -c 'DROP DATABASE "$(DEMO_DB)"'; \
+	        echo "ERROR: the demo data failed to load (see above); $(DEMO_DB) dropped" >&2; exit 1; \
+	    fi; \
 	fi
 
 demo: demo-db
-	@echo "==> Odoo on http://localhost:$(HTTP_PORT)  (database $(DEMO_DB); log in as admin / admin; Ctrl-C stops)"
+	@echo "==> Odoo on http://localhost:$(HTTP_PORT)  (database $(DEMO_DB); Ctrl-C stops)"
+	@echo "    log in as admin / admin, or as a demo user (password = login):"
+	@echo "    giulia and rafael (collectors), marco (salesperson), ana (collection manager)"
 	@$(ENV) odoo -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --http-port=$(HTTP_PORT) --log-level=warn
 
 # The addon and its bridges (l10n_it_edi: about 20 s more), tested in one run.

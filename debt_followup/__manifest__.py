@@ -8,7 +8,7 @@
     "website": "https://github.com/debt-followup/debt_followup",
     "author": "Debt Follow-up contributors",
     "license": "AGPL-3",
-    "depends": ["account", "mail", "phone_validation", "sms"],
+    "depends": ["account", "board", "mail", "phone_validation", "sms"],
     "external_dependencies": {"python": ["babel", "phonenumbers", "holidays"]},
     "data": [
         "security/debt_followup_security.xml",
@@ -35,7 +35,13 @@
         "views/debt_followup_aging_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/debt_followup_overview_views.xml",
         "report/debt_followup_letter_report.xml",
         "views/debt_followup_menus.xml",
     ],
+    "demo": ["demo/debt_followup_demo.xml"],
+    "assets": {
+        "web.assets_backend": ["debt_followup/static/src/scss/*.scss"],
+        "web.assets_tests": ["debt_followup/static/tests/tours/*.js"],
+    },
 }

@@ -13,3 +13,5 @@ from . import account_move
 from . import account_move_line
 from . import debt_followup_worklist
 from . import debt_followup_aging
+from . import debt_followup_demo
+from . import debt_followup_overview

@@ -398,7 +398,8 @@ class DebtFollowupCallWizard(models.TransientModel):
         if planned:
             planned.action_feedback(feedback=body)
         else:
-            call.partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+            # Collectors may not edit customers, hence not post on them either.
+            call.partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
         if call.move_ids:
             call.move_ids._message_log_batch(bodies=dict.fromkeys(call.move_ids.ids, body))
 
