@@ -53,6 +53,23 @@ class TestLateCharges(DebtFollowupCommon):
         self.assertFalse(self.consumer.debt_is_consumer)
         self.assertEqual(self.consumer.debt_late_interest, 264.05)
 
+    @freeze_time("2025-08-31")
+    def test_no_directive_charges_outside_the_union(self):
+        """A Brazilian business owes no interest nor EUR 40 under the EU directive."""
+        customer_br = self.env["res.partner"].create(
+            {
+                "name": "Comércio Souza Ltda.",
+                "is_company": True,
+                "country_id": self.env.ref("base.br").id,
+                "lang": "pt_BR",
+            }
+        )
+        with freeze_time("2025-05-01"):
+            self._create_overdue_invoice(customer_br, 10000.0, "2025-05-01", "2025-05-31")
+        self.assertEqual(customer_br.debt_late_interest, 0.0)
+        self.assertEqual(customer_br.debt_late_compensation, 0.0)
+        self.assertIn("outside the European Union", customer_br.debt_late_charges_note)
+
     def test_invoice_late_charges_once(self):
         with freeze_time("2025-08-31"):
             action = self.customer_it.action_debt_create_late_charges_invoice()

@@ -1194,11 +1194,20 @@ class ResPartner(models.Model):
                 ["debt_late_until:max"],
             )
         }
+        # The Late Payment Directive covers transactions within the European Union.
+        union = self.env.ref("base.europe", raise_if_not_found=False)
         for move, move_lines in lines.grouped("move_id").items():
             debtor = move.commercial_partner_id
             env = self.with_context(lang=debtor.lang or self.env.lang).env
-            entitled = rule and not (rule.business_only and debtor.debt_is_consumer)
-            if rule and not entitled and (rates or compensation):
+            abroad = bool(
+                union and debtor.country_id and debtor.country_id not in union.country_ids
+            )
+            entitled = rule and not abroad and not (rule.business_only and debtor.debt_is_consumer)
+            if rule and abroad and (rates or compensation):
+                notes[debtor.id] = self.env._(
+                    "Debtor outside the European Union: no statutory interest nor compensation."
+                )
+            elif rule and not entitled and (rates or compensation):
                 notes[debtor.id] = self.env._("Consumer: no statutory interest nor compensation.")
             values = {"invoice": move.name, "law": rule.law or ""}
             if entitled:
