@@ -229,32 +229,38 @@ class DebtFollowupDemo(models.AbstractModel):
             partner.with_company(company).debt_collector_id = team[1]
 
     @api.model
+    def _invoice_vals(self, env, partner_key, partner, due, amount):
+        """A demo invoice of ``amount`` due on ``due``, in reais for Brazilians."""
+        currency = env.ref("base.BRL") if partner_key in BRAZILIAN else env.company.currency_id
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": due - timedelta(days=30),
+            "invoice_date_due": due,
+            "invoice_payment_term_id": False,
+            "currency_id": currency.id,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Forniture industriali",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+
+    @api.model
     def _create_invoices(self, env, partners, today):
-        brl = env.ref("base.BRL")
-        vals_list = []
-        for key, days_late, amount, _ref in DEMO_INVOICES:
-            due = today - timedelta(days=days_late)
-            vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partners[key].id,
-                    "invoice_date": due - timedelta(days=30),
-                    "invoice_date_due": due,
-                    "invoice_payment_term_id": False,
-                    "currency_id": brl.id if key in BRAZILIAN else env.company.currency_id.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Forniture industriali",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        moves = env["account.move"].create(vals_list)
+        moves = env["account.move"].create(
+            [
+                self._invoice_vals(
+                    env, key, partners[key], today - timedelta(days=days_late), amount
+                )
+                for key, days_late, amount, _ref in DEMO_INVOICES
+            ]
+        )
         moves.action_post()
         return {row[3]: move for row, move in zip(DEMO_INVOICES, moves, strict=True)}
 
@@ -342,29 +348,11 @@ class DebtFollowupDemo(models.AbstractModel):
 
     @api.model
     def _create_paid_history(self, env, partners, today):
-        brl = env.ref("base.BRL")
         for month in range(12, 2, -1):
             due = today - timedelta(days=30 * month)
             invoices = env["account.move"].create(
                 [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partners[key].id,
-                        "invoice_date": due - timedelta(days=30),
-                        "invoice_date_due": due,
-                        "invoice_payment_term_id": False,
-                        "currency_id": brl.id if key in BRAZILIAN else env.company.currency_id.id,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Forniture industriali",
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
+                    self._invoice_vals(env, key, partners[key], due, amount)
                     for key, amount in DEMO_PAID_MONTHLY
                 ]
             )
