@@ -1,5 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import format_date
+from odoo.tools.misc import formatLang
+
+from ..tools.formatting import format_amount
+from ..tools.formatting import format_date as format_date_long
+from ..tools.interest import late_fine, late_interest
 
 
 class DebtFollowupLatePaymentRule(models.Model):
@@ -78,3 +88,219 @@ class DebtFollowupLatePaymentRule(models.Model):
         """{1 January / 1 July: reference rate} of this rule."""
         self.ensure_one()
         return {rate.date_from: rate.reference_rate for rate in self.rate_ids}
+
+    @api.model
+    def _late_charges(self, partners, until=None):
+        """Late charges not yet invoiced for the overdue invoices of ``partners``
+        in the current company, computed up to ``until`` (default today).
+
+        Returns ({commercial partner id: [charge]}, {commercial partner id: note}),
+        a charge being a dict with ``move``, ``kind`` (interest, compensation,
+        fine), ``amount`` (company currency), ``until`` and ``label`` (in the
+        debtor's language); the notes are in the user's language. Interest runs
+        on each overdue installment's current residual (never more than what is
+        still owed), from the day after the due date or after the last day
+        already invoiced. Interest and compensation
+        follow the late payment rule of the company's country, for businesses
+        and public bodies only when the rule says so."""
+        until = until or fields.Date.context_today(self)
+        company = self.env.company
+        currency = company.currency_id
+        commercial = partners.commercial_partner_id
+        charges = {partner_id: [] for partner_id in commercial.ids}
+        notes = dict.fromkeys(commercial.ids, "")
+        lines = commercial._debt_overdue_lines()
+        if not lines:
+            return charges, notes
+        rule = self._for_company(company)
+        rates = rule._rates() if rule else {}
+        compensation = (
+            rule.currency_id._convert(rule.compensation_amount, currency, company, until)
+            if rule
+            else 0.0
+        )
+        fine_percent = company.debt_late_fine_percent
+        done = {
+            (origin.id, kind): last_day
+            for origin, kind, last_day in self.env["account.move.line"]._read_group(
+                [
+                    ("debt_late_origin_id", "in", lines.move_id.ids),
+                    ("parent_state", "!=", "cancel"),
+                ],
+                ["debt_late_origin_id", "debt_late_kind"],
+                ["debt_late_until:max"],
+            )
+        }
+        # The Late Payment Directive covers transactions within the European Union.
+        union = self.env.ref("base.europe", raise_if_not_found=False)
+        for move, move_lines in lines.grouped("move_id").items():
+            debtor = move.commercial_partner_id
+            env = self.with_context(lang=debtor.lang or self.env.lang).env
+            abroad = bool(
+                union and debtor.country_id and debtor.country_id not in union.country_ids
+            )
+            entitled = rule and not abroad and not (rule.business_only and debtor.debt_is_consumer)
+            if rule and abroad and (rates or compensation):
+                notes[debtor.id] = self.env._(
+                    "Debtor outside the European Union: no statutory interest nor compensation."
+                )
+            elif rule and not entitled and (rates or compensation):
+                notes[debtor.id] = self.env._("Consumer: no statutory interest nor compensation.")
+            values = {"invoice": move.name, "law": rule.law or ""}
+            if entitled:
+                since = done.get((move.id, "interest"))
+                for line in move_lines:
+                    result = late_interest(
+                        line.amount_residual,
+                        line.date_maturity,
+                        until,
+                        rates,
+                        margin=rule.margin,
+                        since=since and since + datetime.timedelta(days=1),
+                    )
+                    if result.missing:
+                        notes[debtor.id] = self.env._(
+                            "No reference rate for the half-year from %(date)s: add it to "
+                            "the late payment rule of %(country)s.",
+                            date=format_date(self.env, result.missing),
+                            country=rule.country_id.name,
+                        )
+                    amount = currency.round(result.interest)
+                    if not currency.is_zero(amount):
+                        charges[debtor.id].append(
+                            {
+                                "move": move,
+                                "kind": "interest",
+                                "amount": amount,
+                                "until": result.last_day,
+                                "label": env._(
+                                    "Late payment interest on %(invoice)s (%(law)s): "
+                                    "%(amount)s unpaid from %(start)s to %(end)s, "
+                                    "%(days)s days at %(rates)s a year",
+                                    amount=formatLang(
+                                        env, line.amount_residual, currency_obj=currency
+                                    ),
+                                    start=format_date(env, result.slices[0].start),
+                                    end=format_date(env, result.last_day),
+                                    days=sum(part.days for part in result.slices),
+                                    rates=" / ".join(
+                                        dict.fromkeys(
+                                            f"{formatLang(env, part.rate)}%"
+                                            for part in result.slices
+                                        )
+                                    ),
+                                    **values,
+                                ),
+                            }
+                        )
+                if compensation and (move.id, "compensation") not in done:
+                    charges[debtor.id].append(
+                        {
+                            "move": move,
+                            "kind": "compensation",
+                            "amount": compensation,
+                            "until": False,
+                            "label": env._(
+                                "Flat compensation for recovery costs on %(invoice)s (%(law)s)",
+                                **values,
+                            ),
+                        }
+                    )
+            fine = currency.round(
+                late_fine(sum(move_lines.mapped("amount_residual")), fine_percent)
+            )
+            if not currency.is_zero(fine) and (move.id, "fine") not in done:
+                charges[debtor.id].append(
+                    {
+                        "move": move,
+                        "kind": "fine",
+                        "amount": fine,
+                        "until": False,
+                        "label": env._(
+                            "Late fine of %(percent)s%% on %(invoice)s",
+                            percent=formatLang(env, fine_percent),
+                            **values,
+                        ),
+                    }
+                )
+        return charges, notes
+
+    @api.model
+    def _letter_charges(self, partner, lines, lang):
+        """Late charges of ``partner`` not yet invoiced, for letters and e-mails:
+        one row per kind (``label``, ``amount``) in ``lang``, and the total due
+        with them when the overdue ``lines`` are all in the company's currency."""
+        commercial = partner.commercial_partner_id
+        charges = self._late_charges(commercial)[0].get(commercial.id, [])
+        if not charges:
+            return {"charges": [], "total_with_charges": ""}
+        env = self.with_context(lang=lang).env
+        company = self.env.company
+        currency = company.currency_id
+        rule = self._for_company(company)
+        totals = dict.fromkeys(("interest", "compensation", "fine"), 0.0)
+        counts = dict.fromkeys(totals, 0)
+        for charge in charges:
+            totals[charge["kind"]] += charge["amount"]
+            counts[charge["kind"]] += 1
+        labels = {
+            "interest": env._(
+                "Late payment interest up to %(date)s (%(law)s)",
+                date=format_date_long(fields.Date.context_today(self), lang),
+                law=rule.law or "",
+            ),
+            "compensation": env._(
+                "Flat compensation for recovery costs, %(count)s unpaid invoice(s) (%(law)s)",
+                count=counts["compensation"],
+                law=rule.law or "",
+            ),
+            "fine": env._(
+                "Late fine of %(percent)s%%",
+                percent=formatLang(env, company.debt_late_fine_percent),
+            ),
+        }
+        rows = [
+            {"label": labels[kind], "amount": format_amount(amount, currency.name, lang)}
+            for kind, amount in totals.items()
+            if amount
+        ]
+        total = ""
+        if lines and lines.currency_id == currency:
+            total = format_amount(
+                sum(lines.mapped("amount_residual")) + sum(totals.values()), currency.name, lang
+            )
+        return {"charges": rows, "total_with_charges": total}
+
+    @api.model
+    def _invoice_late_charges(self, debtor):
+        """A draft customer invoice for ``debtor`` (a commercial partner) with its
+        late charges not yet invoiced."""
+        charges = self._late_charges(debtor)[0][debtor.id]
+        if not charges:
+            raise UserError(
+                self.env._(
+                    "%(partner)s owes no late charges not yet invoiced.", partner=debtor.name
+                )
+            )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": debtor.id,
+                "invoice_origin": ", ".join(dict.fromkeys(c["move"].name for c in charges)),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": charge["label"],
+                            "quantity": 1,
+                            "price_unit": charge["amount"],
+                            "tax_ids": [Command.clear()],
+                            "debt_late_origin_id": charge["move"].id,
+                            "debt_late_kind": charge["kind"],
+                            "debt_late_until": charge["until"],
+                        }
+                    )
+                    for charge in charges
+                ],
+            }
+        )
+        return invoice

@@ -169,7 +169,9 @@ class DebtFollowupLevel(models.Model):
             **(
                 {"charges": [], "total_with_charges": ""}
                 if upcoming
-                else partner._debt_letter_charges(lines, lang)
+                else self.env["debt.followup.late.payment.rule"]._letter_charges(
+                    partner, lines, lang
+                )
             ),
             "count": len(lines.move_id),
             "total": " + ".join(
