@@ -88,10 +88,11 @@ class DebtFollowupCall(models.Model):
         the calls logged before each one. One query per company."""
         for company, calls in self.grouped("company_id").items():
             partners = calls.partner_id.with_company(company)
-            caps = partners._debt_call_caps(company)
-            rules = partners._debt_call_rules()
-            past = partners._debt_past_calls(
-                partners._debt_calls_since(min(calls.mapped("date")), caps)
+            Window = self.env["debt.followup.calling.window"].with_company(company)
+            caps = Window._caps(company)
+            rules = Window._rules_for(partners)
+            past = Window._past_calls(
+                partners, Window._calls_since(min(calls.mapped("date")), caps)
             )
             for call in calls:
                 window, tz, holidays = rules[call.partner_id.id]

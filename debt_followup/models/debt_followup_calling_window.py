@@ -1,8 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
+from ..tools import calling_window
 from ..tools.calling_window import CallingWindow
+from .debt_followup_call import CONVERSATION_OUTCOMES
 
 
 class DebtFollowupCallingWindow(models.Model):
@@ -123,3 +128,97 @@ class DebtFollowupCallingWindow(models.Model):
             )
 
         return find
+
+    @api.model
+    def _rules_for(self, partners):
+        """Per partner id of ``partners``: (calling window rule, debtor's zone,
+        holiday calendar).
+
+        Zone: the phone number's, else the contact's, else the company's. Country:
+        the contact's, else the phone number's. State: the contact's, else (Brazil)
+        the one of the phone's area code. The window is the state's, else the
+        country's, else the fallback row; without any row, calls are not limited."""
+        find_window = self._debt_window_finder()
+        company_tz = self.env.company.partner_id.tz or "UTC"
+        phone_info = {}
+        for partner in partners:
+            commercial = partner.commercial_partner_id
+            region = (partner.country_id or commercial.country_id).code
+            phone = partner.phone or commercial.phone
+            phone_info[partner.id] = (
+                calling_window.phone_time_zone(phone, region),
+                *calling_window.phone_country_state(phone, region),
+            )
+        countries = self.env["res.country"].search(
+            [("code", "in", list({code for _tz, code, _st in phone_info.values() if code}))]
+        )
+        country_by_code = {country.code: country for country in countries}
+        states = self.env["res.country.state"].search(
+            [
+                ("country_id.code", "=", "BR"),
+                ("code", "in", list(calling_window.BR_AREA_CODE_STATES.values())),
+            ]
+        )
+        state_by_code = {state.code: state for state in states}
+        always_open = calling_window.CallingWindow((0.0, 24.0), (0.0, 24.0), (0.0, 24.0), False)
+        rules = {}
+        for partner in partners:
+            commercial = partner.commercial_partner_id
+            phone_tz, phone_country, phone_state = phone_info[partner.id]
+            country = (
+                partner.country_id
+                or commercial.country_id
+                or country_by_code.get(phone_country, self.env["res.country"])
+            )
+            state = partner.state_id or commercial.state_id
+            if not state and country.code == "BR" and phone_country == "BR":
+                state = state_by_code.get(phone_state, state)
+            window = find_window(country, state)
+            rules[partner.id] = (
+                window._to_rule() if window else always_open,
+                calling_window.time_zone(phone_tz or partner.tz or commercial.tz or company_tz),
+                calling_window.HolidayCalendar(country.code, state.code or None),
+            )
+        return rules
+
+    @api.model
+    def _past_calls(self, partners, since):
+        """Calls logged with ``partners`` in the current company since a naive
+        UTC moment, in one query: {commercial partner id: [(call id, date,
+        conversation)]}. Only dates and outcomes are read, never notes, so that
+        every user who sees the status may see when a call is allowed."""
+        self.env["debt.followup.call"].flush_model(["partner_id", "date", "outcome", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, id, date, outcome IN %s
+                  FROM debt_followup_call
+                 WHERE partner_id IN %s AND company_id = %s AND date >= %s
+              ORDER BY date, id
+                """,
+                CONVERSATION_OUTCOMES,
+                tuple(partners.commercial_partner_id.ids) or (0,),
+                self.env.company.id,
+                since,
+            )
+        )
+        calls = {}
+        for partner_id, call_id, date, conversation in rows:
+            calls.setdefault(partner_id, []).append((call_id, date, conversation))
+        return calls
+
+    @api.model
+    def _caps(self, company):
+        """The company's call caps, as the pure rule takes them."""
+        return calling_window.Caps(
+            per_day=company.debt_max_conversations_day,
+            per_week=company.debt_max_conversations_week,
+            attempts=company.debt_max_attempts,
+            attempt_days=company.debt_attempts_period,
+        )
+
+    @api.model
+    def _calls_since(self, moment, caps):
+        """Oldest call that can weigh on a call at ``moment``: the rolling attempts
+        period or the ISO week (7 days), plus a day for time zones."""
+        return moment - datetime.timedelta(days=max(caps.attempt_days, 7) + 1)

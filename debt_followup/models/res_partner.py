@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import datetime
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -17,7 +16,6 @@ from ..tools import calling_window
 from ..tools.escalation import Step, next_step
 from ..tools.formatting import babel_locale, format_amount
 from ..tools.messaging import is_mobile_number, sms_plain, whatsapp_url
-from .debt_followup_call import CONVERSATION_OUTCOMES
 from .debt_followup_level import WRITTEN_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -997,105 +995,15 @@ class ResPartner(models.Model):
 
     # Calling windows, holidays and caps (COMPLIANCE.md)
 
-    def _debt_call_rules(self):
-        """Per partner id: (calling window rule, debtor's zone, holiday calendar).
-
-        Zone: the phone number's, else the contact's, else the company's. Country:
-        the contact's, else the phone number's. State: the contact's, else (Brazil)
-        the one of the phone's area code. The window is the state's, else the
-        country's, else the fallback row; without any row, calls are not limited."""
-        find_window = self.env["debt.followup.calling.window"]._debt_window_finder()
-        company_tz = self.env.company.partner_id.tz or "UTC"
-        phone_info = {}
-        for partner in self:
-            commercial = partner.commercial_partner_id
-            region = (partner.country_id or commercial.country_id).code
-            phone = partner.phone or commercial.phone
-            phone_info[partner.id] = (
-                calling_window.phone_time_zone(phone, region),
-                *calling_window.phone_country_state(phone, region),
-            )
-        countries = self.env["res.country"].search(
-            [("code", "in", list({code for _tz, code, _st in phone_info.values() if code}))]
-        )
-        country_by_code = {country.code: country for country in countries}
-        states = self.env["res.country.state"].search(
-            [
-                ("country_id.code", "=", "BR"),
-                ("code", "in", list(calling_window.BR_AREA_CODE_STATES.values())),
-            ]
-        )
-        state_by_code = {state.code: state for state in states}
-        always_open = calling_window.CallingWindow((0.0, 24.0), (0.0, 24.0), (0.0, 24.0), False)
-        rules = {}
-        for partner in self:
-            commercial = partner.commercial_partner_id
-            phone_tz, phone_country, phone_state = phone_info[partner.id]
-            country = (
-                partner.country_id
-                or commercial.country_id
-                or country_by_code.get(phone_country, self.env["res.country"])
-            )
-            state = partner.state_id or commercial.state_id
-            if not state and country.code == "BR" and phone_country == "BR":
-                state = state_by_code.get(phone_state, state)
-            window = find_window(country, state)
-            rules[partner.id] = (
-                window._to_rule() if window else always_open,
-                calling_window.time_zone(phone_tz or partner.tz or commercial.tz or company_tz),
-                calling_window.HolidayCalendar(country.code, state.code or None),
-            )
-        return rules
-
-    def _debt_past_calls(self, since):
-        """Calls logged with these debtors in the current company since a naive
-        UTC moment, in one query: {commercial partner id: [(call id, date,
-        conversation)]}. Only dates and outcomes are read, never notes, so that
-        every user who sees the status may see when a call is allowed."""
-        self.env["debt.followup.call"].flush_model(["partner_id", "date", "outcome", "company_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT partner_id, id, date, outcome IN %s
-                  FROM debt_followup_call
-                 WHERE partner_id IN %s AND company_id = %s AND date >= %s
-              ORDER BY date, id
-                """,
-                CONVERSATION_OUTCOMES,
-                tuple(self.commercial_partner_id.ids) or (0,),
-                self.env.company.id,
-                since,
-            )
-        )
-        calls = {}
-        for partner_id, call_id, date, conversation in rows:
-            calls.setdefault(partner_id, []).append((call_id, date, conversation))
-        return calls
-
-    @api.model
-    def _debt_call_caps(self, company=None):
-        company = company or self.env.company
-        return calling_window.Caps(
-            per_day=company.debt_max_conversations_day,
-            per_week=company.debt_max_conversations_week,
-            attempts=company.debt_max_attempts,
-            attempt_days=company.debt_attempts_period,
-        )
-
-    @api.model
-    def _debt_calls_since(self, moment, caps):
-        """Oldest call that can weigh on a call at ``moment``: the rolling attempts
-        period or the ISO week (7 days), plus a day for time zones."""
-        return moment - datetime.timedelta(days=max(caps.attempt_days, 7) + 1)
-
     def _debt_next_call_slots(self, dt=None):
         """{partner id: first naive UTC moment at or after ``dt`` (default now) at
         which the debtor may be called, or False past a year}. One query for the
         calls of the whole recordset."""
         dt = dt or fields.Datetime.now()
-        caps = self._debt_call_caps()
-        rules = self._debt_call_rules()
-        past = self._debt_past_calls(self._debt_calls_since(dt, caps))
+        Window = self.env["debt.followup.calling.window"]
+        caps = Window._caps(self.env.company)
+        rules = Window._rules_for(self)
+        past = Window._past_calls(self, Window._calls_since(dt, caps))
         slots = {}
         for partner in self:
             window, tz, holidays = rules[partner.id]
@@ -1125,7 +1033,7 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         real = self.filtered("id")
         slots = real._debt_next_call_slots(now)
-        rules = real._debt_call_rules()
+        rules = self.env["debt.followup.calling.window"]._rules_for(real)
         locale = babel_locale_parse(self.env.lang)
         for partner in self:
             if partner not in real:
@@ -1354,7 +1262,7 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         slots = recipients._debt_next_call_slots(now)
         held_any = any(slot and slot > now for slot in slots.values())
-        zones = recipients._debt_call_rules() if held_any else {}
+        zones = self.env["debt.followup.calling.window"]._rules_for(recipients) if held_any else {}
         no_slot = recipients.filtered(lambda partner: not slots[partner.id])
         if no_slot:
             no_slot._message_log_batch(
