@@ -2,6 +2,19 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+# Fields of account.move.line that follow-up's receivable queries read.
+OPEN_RECEIVABLE_FIELDS = [
+    "account_id",
+    "amount_residual",
+    "company_id",
+    "date_maturity",
+    "move_id",
+    "no_followup",
+    "parent_state",
+    "partner_id",
+    "reconciled",
+]
+
 LATE_CHARGE_KINDS = [
     ("interest", "Late payment interest"),
     ("compensation", "Recovery costs compensation"),
@@ -28,8 +41,11 @@ class AccountMoveLine(models.Model):
     def _debt_open_receivables_from(self):
         """FROM clause of the open receivable items that follow-up reads: journal
         items of posted entries on a receivable account, not reconciled, as ``aml``
-        joined to their account ``acc``. Callers add the company, the partners and
-        the dates, and flush what they read (or declare it in ``_depends``)."""
+        joined to their account ``acc``, after flushing what it reads (SQL views
+        declare ``OPEN_RECEIVABLE_FIELDS`` in ``_depends`` instead). Callers add
+        the company, the partners and the dates."""
+        self.flush_model(OPEN_RECEIVABLE_FIELDS)
+        self.env["account.account"].flush_model(["account_type"])
         return SQL(
             """account_move_line aml
               JOIN account_account acc ON acc.id = aml.account_id

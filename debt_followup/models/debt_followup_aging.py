@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .account_move_line import OPEN_RECEIVABLE_FIELDS
+
 AGING_BUCKETS = [
     ("1_30", "1-30 days"),
     ("31_60", "31-60 days"),
@@ -21,18 +23,7 @@ class DebtFollowupAging(models.Model):
     _rec_name = "move_id"
     _depends = {
         "account.move": ["debt_followup_level_id"],
-        "account.move.line": [
-            "account_id",
-            "amount_residual",
-            "company_currency_id",
-            "company_id",
-            "date_maturity",
-            "move_id",
-            "no_followup",
-            "parent_state",
-            "partner_id",
-            "reconciled",
-        ],
+        "account.move.line": [*OPEN_RECEIVABLE_FIELDS, "company_currency_id"],
     }
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)

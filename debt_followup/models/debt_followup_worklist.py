@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .account_move_line import OPEN_RECEIVABLE_FIELDS
+
 
 class DebtFollowupWorklist(models.Model):
     """ "To do today": customers of the current company with a follow-up action
@@ -15,15 +17,7 @@ class DebtFollowupWorklist(models.Model):
     _order = "priority desc, id"
     _rec_name = "partner_id"
     _depends = {
-        "account.move.line": [
-            "account_id",
-            "amount_residual",
-            "company_id",
-            "date_maturity",
-            "parent_state",
-            "partner_id",
-            "reconciled",
-        ],
+        "account.move.line": OPEN_RECEIVABLE_FIELDS,
         "mail.activity": [
             "active",
             "activity_type_id",

@@ -236,20 +236,6 @@ class ResPartner(models.Model):
         courtesy steps look ahead), whether anything is unpaid at all, and the net
         receivable (Odoo's ``credit`` in this company, without a second query).
         """
-        self.env["account.move.line"].flush_model(
-            [
-                "account_id",
-                "amount_residual",
-                "company_id",
-                "date_maturity",
-                "move_id",
-                "no_followup",
-                "parent_state",
-                "partner_id",
-                "reconciled",
-            ]
-        )
-        self.env["account.account"].flush_model(["account_type"])
         self.env["debt.followup.promise"].flush_model(["state", "move_ids"])
         today = fields.Date.context_today(self)
         partner_filter = (
@@ -611,8 +597,6 @@ class ResPartner(models.Model):
         (they may have paid everything)."""
         today = fields.Date.context_today(self)
         horizon = self._debt_horizon(self._debt_ladder(), today)
-        self.env["account.move.line"].flush_model()
-        self.env["account.account"].flush_model(["account_type"])
         rows = self.env.execute_query(
             SQL(
                 """
