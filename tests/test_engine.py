@@ -46,6 +46,9 @@ class TestEngine(DebtFollowupCommon):
         self.assertEqual(str(self.customer_it.debt_last_action_date), "2026-04-20")
         self.assertEqual(invoice.debt_followup_level_id, self.level[-3])
         self.assertEqual(str(invoice.debt_last_action_date), "2026-04-20")
+        self.assertFalse(
+            invoice.is_manually_modified, "a follow-up step is not a change to the invoice"
+        )
         activity = self._activities(self.customer_it)
         self.assertEqual(
             activity.activity_type_id, self.env.ref("debt_followup.mail_activity_type_debt_written")

@@ -59,7 +59,7 @@ class TestStatus(DebtFollowupCommon):
         self._status_fields(one)  # warm the ladder and the registry caches
         counts = []
         for partners in (one, self.partners):
-            with self.assertQueryCount(8):
+            with self.assertQueryCount(3):
                 start = self.cr.sql_log_count
                 self._status_fields(partners)
                 counts.append(self.cr.sql_log_count - start)
@@ -68,6 +68,34 @@ class TestStatus(DebtFollowupCommon):
         self.assertEqual(self.partners[5].debt_overdue_amount, 105.0)
         self.assertEqual(self.partners[5].debt_oldest_overdue_days, 22)
         self.assertEqual(set(self.partners.mapped("debt_followup_status")), {"action_due"})
+
+    @freeze_time("2026-02-01")
+    def test_payment_status_of_many_customers_in_three_queries(self):
+        """The status API answers for any number of customers in three queries:
+        their follow-up fields, the grouped receivable query, the ladder."""
+        self.partners[:1]._debt_payment_status()  # warm the registry caches
+        self.env.invalidate_all()
+        contact = self.env["res.partner"].create(
+            {"name": "Ufficio acquisti", "parent_id": self.partners[7].id}
+        )
+        paid_up = self.env["res.partner"].create({"name": "Cliente in regola"})
+        self.env.invalidate_all()
+        # A request starts with its user and company loaded: not counted.
+        self.env.user.mapped("tz")
+        self.env.company.mapped("debt_min_amount")
+        with self.assertQueryCount(3):
+            statuses = (self.partners | contact | paid_up)._debt_payment_status()
+        # One entry per commercial entity with something open: the contact's is
+        # its company's, a customer with nothing open has none.
+        self.assertEqual(set(statuses), set(self.partners.ids))
+        status = statuses[self.partners[7].id]
+        self.assertEqual(status.overdue_amount, 107.0)
+        self.assertEqual(status.overdue_count, 1)
+        self.assertEqual(status.oldest_overdue_days, 22)
+        self.assertEqual(status.status, "action_due")
+        self.assertEqual(status.next_level, self.levels[0], "the first step, never a later one")
+        self.assertEqual(contact.debt_overdue_amount, 107.0)
+        self.assertEqual(paid_up.debt_followup_status, "ok")
 
     @freeze_time("2026-02-01")
     def test_statuses_and_search(self):

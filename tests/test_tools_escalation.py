@@ -3,7 +3,7 @@
 
 from datetime import date
 
-from odoo.addons.debt_followup.tools.escalation import NextStep, Step, next_step
+from odoo.addons.debt_followup.tools.escalation import NextStep, Step, followup_status, next_step
 
 # The default Italian-style ladder: courtesy, call, reminder, call, notice, visit, legal.
 LADDER = [
@@ -71,3 +71,37 @@ def test_pause_holds_the_step():
     assert step == NextStep(2, date(2026, 3, 1))
     step = next_step(LADDER, 1, DUE, date(2026, 2, 1), 7, paused_until=date(2026, 1, 1))
     assert step.date == date(2026, 2, 8)
+
+
+def test_status_ok_when_nothing_is_overdue_even_if_a_step_is_due():
+    """A courtesy step before the due date does not make a customer overdue."""
+    status = followup_status(overdue=0, chased=0, promised=0, no_contact=False, action_due=True)
+    assert status == "ok"
+
+
+def test_status_stop_contact_excludes_before_anything_else():
+    status = followup_status(overdue=100, chased=100, promised=0, no_contact=True, action_due=True)
+    assert status == "excluded"
+
+
+def test_status_promised_or_excluded_when_nothing_is_left_to_chase():
+    assert (
+        followup_status(overdue=100, chased=0, promised=100, no_contact=False, action_due=True)
+        == "promised"
+    )
+    # Disputed or excluded invoices only: nothing to chase, nothing promised.
+    assert (
+        followup_status(overdue=100, chased=0, promised=0, no_contact=False, action_due=True)
+        == "excluded"
+    )
+
+
+def test_status_action_due_or_overdue():
+    assert (
+        followup_status(overdue=100, chased=60, promised=40, no_contact=False, action_due=True)
+        == "action_due"
+    )
+    assert (
+        followup_status(overdue=100, chased=60, promised=40, no_contact=False, action_due=False)
+        == "overdue"
+    )

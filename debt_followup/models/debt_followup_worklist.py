@@ -65,7 +65,6 @@ class DebtFollowupWorklist(models.Model):
         company = self.env.company
         today = fields.Date.context_today(self)
         key = str(company.id)
-        types = tuple(self.env["res.partner"]._debt_activity_types().ids) or (0,)
         return SQL(
             """
             WITH overdue AS (
@@ -86,7 +85,7 @@ class DebtFollowupWorklist(models.Model):
                  WHERE act.res_model = 'res.partner'
                    AND act.active
                    AND act.date_deadline <= %(today)s
-                   AND act.activity_type_id IN %(types)s
+                   AND act.activity_type_id IN (%(types)s)
               ORDER BY act.res_id, act.date_deadline, act.id
             )
             SELECT partner.id AS id,
@@ -114,7 +113,7 @@ class DebtFollowupWorklist(models.Model):
             company=company.id,
             currency=company.currency_id.id,
             key=key,
-            types=types,
+            types=self.env["res.partner"]._debt_activity_types_query(),
         )
 
     def action_open_partner(self):

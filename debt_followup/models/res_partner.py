@@ -2,6 +2,7 @@
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from typing import NamedTuple
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime
@@ -13,7 +14,7 @@ from odoo.tools import SQL, format_date, split_every
 from odoo.tools.misc import babel_locale_parse, hmac
 
 from ..tools import calling_window
-from ..tools.escalation import Step, next_step
+from ..tools.escalation import Step, followup_status, next_step
 from ..tools.formatting import babel_locale, format_amount
 from ..tools.messaging import is_mobile_number, sms_plain, whatsapp_url
 from .debt_followup_level import WRITTEN_CHANNELS
@@ -36,6 +37,46 @@ DEBT_ACTIVITY_TYPES = (
 )
 # Partners handled per transaction by the daily run.
 FOLLOWUP_BATCH_SIZE = 200
+# Where a commercial partner stands on its company's ladder.
+FOLLOWUP_STATE_FIELDS = (
+    "debt_followup_level_id",
+    "debt_last_action_date",
+    "debt_escalate_date",
+    "debt_escalate_written_only",
+    "debt_paused_until",
+)
+# Columns of ``_debt_overdue_query`` after the partner id.
+OVERDUE_COLUMNS = (
+    "amount",
+    "count",
+    "oldest_overdue",
+    "credit",
+    "eligible_amount",
+    "promised_amount",
+    "oldest_eligible",
+    "unpaid",
+    "balance",
+    "promised",
+    "activity_due",
+)
+
+
+class PaymentStatus(NamedTuple):
+    """What a salesperson and the daily run know of a customer's debt."""
+
+    overdue_amount: float
+    overdue_count: int
+    oldest_overdue_days: int
+    unapplied_credit: float
+    promised_amount: float
+    next_level: object  # debt.followup.level, empty when no step is due
+    next_date: object  # date from which the next step may run, or False
+    status: str  # a key of FOLLOWUP_STATUSES
+    unpaid: bool
+
+
+# A customer with nothing open in the company.
+NO_DEBT = PaymentStatus(0.0, 0, 0, 0.0, 0.0, None, False, "ok", False)
 
 
 class ResPartner(models.Model):
@@ -222,7 +263,7 @@ class ResPartner(models.Model):
         self.debt_currency_id = self.env.company.currency_id
 
     # ------------------------------------------------------------------
-    # Payment status: one grouped query for the whole recordset
+    # Payment status: a constant number of queries for the whole recordset
     # ------------------------------------------------------------------
 
     def _debt_overdue_query(self, partner_ids=None):
@@ -233,11 +274,16 @@ class ResPartner(models.Model):
         (payments, credit notes), overdue residual that follow-up may chase (no
         exclusion, no open promise), overdue residual covered by an open promise,
         the oldest due date among the items follow-up may chase (overdue or not:
-        courtesy steps look ahead), whether anything is unpaid at all, and the net
-        receivable (Odoo's ``credit`` in this company, without a second query).
+        courtesy steps look ahead), whether anything is unpaid at all, the net
+        receivable (Odoo's ``credit`` in this company, without a second query),
+        the amount of the open promises and whether a follow-up activity is due.
         """
-        self.env["debt.followup.promise"].flush_model(["state", "move_ids"])
+        self.env["debt.followup.promise"].flush_model(["state", "move_ids", "amount"])
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "active", "date_deadline", "activity_type_id"]
+        )
         today = fields.Date.context_today(self)
+        company = self.env.company.id
         partner_filter = (
             SQL("AND aml.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
         )
@@ -259,12 +305,23 @@ class ResPartner(models.Model):
                          AND promised.move_id IS NOT NULL), 0),
                    MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
                    BOOL_OR(aml.amount_residual > 0),
-                   COALESCE(SUM(aml.amount_residual), 0)
+                   COALESCE(SUM(aml.amount_residual), 0),
+                   COALESCE(MAX(promises.amount), 0),
+                   BOOL_OR(due.res_id IS NOT NULL)
               FROM %(items)s
          LEFT JOIN (SELECT DISTINCT rel.move_id
                       FROM debt_followup_promise_move_rel rel
                       JOIN debt_followup_promise promise ON promise.id = rel.promise_id
                      WHERE promise.state = 'open') promised ON promised.move_id = aml.move_id
+         LEFT JOIN (SELECT partner_id, SUM(amount) AS amount
+                      FROM debt_followup_promise
+                     WHERE state = 'open' AND company_id = %(company)s
+                  GROUP BY partner_id) promises ON promises.partner_id = aml.partner_id
+         LEFT JOIN (SELECT DISTINCT res_id
+                      FROM mail_activity
+                     WHERE res_model = 'res.partner' AND active
+                       AND date_deadline <= %(today)s
+                       AND activity_type_id IN (%(types)s)) due ON due.res_id = aml.partner_id
              WHERE aml.company_id = %(company)s
                %(partner_filter)s
           GROUP BY aml.partner_id
@@ -272,7 +329,9 @@ class ResPartner(models.Model):
             items=self.env["account.move.line"]._debt_open_receivables_from(),
             overdue=overdue,
             eligible=eligible,
-            company=self.env.company.id,
+            today=today,
+            types=self._debt_activity_types_query(),
+            company=company,
             partner_filter=partner_filter,
         )
 
@@ -282,26 +341,7 @@ class ResPartner(models.Model):
         if not partner_ids:
             return {}
         rows = self.env.execute_query(self._debt_overdue_query(partner_ids))
-        return {
-            row[0]: dict(
-                zip(
-                    (
-                        "amount",
-                        "count",
-                        "oldest_overdue",
-                        "credit",
-                        "eligible_amount",
-                        "promised_amount",
-                        "oldest_eligible",
-                        "unpaid",
-                        "balance",
-                    ),
-                    row[1:],
-                    strict=True,
-                )
-            )
-            for row in rows
-        }
+        return {row[0]: dict(zip(OVERDUE_COLUMNS, row[1:], strict=True)) for row in rows}
 
     def _debt_overdue_lines(self):
         """Overdue receivable items of these commercial partners in the current
@@ -347,9 +387,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_ladder(self):
-        """Active levels of the current company, in ladder order."""
-        return self.env["debt.followup.level"].search(
-            [("company_id", "=", self.env.company.id)], order="sequence, delay, id"
+        """Active levels of the current company, in ladder order, with what the
+        escalation rule reads of them."""
+        return self.env["debt.followup.level"].search_fetch(
+            [("company_id", "=", self.env.company.id)],
+            ["sequence", "delay", "channel"],
+            order="sequence, delay, id",
         )
 
     @api.model
@@ -359,48 +402,34 @@ class ResPartner(models.Model):
         first_delay = min(ladder.mapped("delay"), default=1)
         return today - timedelta(days=min(first_delay, 1))
 
-    def _debt_next_step(self, ladder, oldest_due_date):
-        """The level due next for this commercial partner and the date it may run,
-        as ``(level, date)``, or ``(level_model, False)`` when nothing is due."""
-        self.ensure_one()
-        Level = self.env["debt.followup.level"]
-        current = self.debt_followup_level_id
-        if current.channel == "legal" or not oldest_due_date:
-            return Level, False
-        if current in ladder:
-            current_index = list(ladder).index(current)
-        elif current:
-            # An archived level: place the customer after the steps it has reached.
-            earlier = [i for i, level in enumerate(ladder) if level.delay <= current.delay]
-            current_index = earlier[-1] if earlier else None
-        else:
-            current_index = None
-        step = next_step(
-            [Step(level.delay, level.channel in WRITTEN_CHANNELS) for level in ladder],
-            current_index,
-            oldest_due_date,
-            self.debt_last_action_date,
-            self.env.company.debt_followup_interval,
-            escalate_date=self.debt_escalate_date,
-            written_only=self.debt_escalate_written_only,
-            paused_until=self.debt_paused_until,
-        )
-        if not step:
-            return Level, False
-        return ladder[step.index], step.date
-
     @api.model
-    def _debt_activity_types(self):
-        # Ids from the cached xmlid table (no query per type): only used in domains.
+    def _debt_activity_types_query(self):
+        """Ids of the activity types follow-up plans and closes, as a subquery:
+        the addon's own types and the partner types set on levels (a generic
+        "To Do" is not the addon's to close)."""
+        self.env["debt.followup.level"].flush_model(["activity_type_id", "active"])
+        self.env["mail.activity.type"].flush_model(["res_model"])
+        # Ids from the cached xmlid table: no query per type.
         ir_model_data = self.env["ir.model.data"]
-        types = self.env["mail.activity.type"].browse(
+        own = [
             res_id
             for xmlid in DEBT_ACTIVITY_TYPES
             if (res_id := ir_model_data._xmlid_to_res_id(xmlid))
+        ]
+        return SQL(
+            """SELECT id FROM mail_activity_type WHERE id = ANY(%s)
+               UNION
+               SELECT level.activity_type_id
+                 FROM debt_followup_level level
+                 JOIN mail_activity_type type ON type.id = level.activity_type_id
+                WHERE level.active AND type.res_model = 'res.partner'""",
+            own,
         )
-        levels = self.env["debt.followup.level"].sudo().search([("activity_type_id", "!=", False)])
-        # Generic types (a plain "To Do") are not the addon's to close.
-        return types | levels.activity_type_id.filtered(lambda t: t.res_model == "res.partner")
+
+    @api.model
+    def _debt_activity_types(self):
+        rows = self.env.execute_query(self._debt_activity_types_query())
+        return self.env["mail.activity.type"].browse(row[0] for row in rows)
 
     def _debt_open_activities(self, due_on=None):
         """Open follow-up activities of these partners (due on or before ``due_on``)."""
@@ -413,62 +442,101 @@ class ResPartner(models.Model):
             domain.append(("date_deadline", "<=", due_on))
         return self.env["mail.activity"].sudo().search(domain)
 
+    def _debt_payment_status(self):
+        """Payment status of these partners' commercial entities in the current
+        company, ``{commercial partner id: PaymentStatus}``, in three queries
+        whatever their number: the partners' follow-up fields, the grouped
+        receivable query (which also gives the open promises and the due
+        activities) and the ladder. Commercial entities with nothing
+        open are left out: nothing overdue, nothing due."""
+        # Only what the rule reads, not every column of res_partner.
+        partner_fields = ["commercial_partner_id", "debt_no_contact", *FOLLOWUP_STATE_FIELDS]
+        self.fetch(partner_fields)
+        commercial = self.commercial_partner_id
+        (commercial - self).fetch(partner_fields)
+        data = commercial._debt_overdue_data()
+        if not data:
+            return {}
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        ladder = self._debt_ladder()
+        steps = [Step(level.delay, level.channel in WRITTEN_CHANNELS) for level in ladder]
+        positions = {level.id: index for index, level in enumerate(ladder)}
+        result = {}
+        for partner in commercial.browse(data):
+            values = data[partner.id]
+            level, next_date = ladder.browse(), False
+            if values["unpaid"] and values["balance"] > company.debt_min_amount:
+                level, next_date = partner._debt_next_step(
+                    ladder, steps, positions, values["oldest_eligible"]
+                )
+            oldest = values["oldest_overdue"]
+            result[partner.id] = PaymentStatus(
+                overdue_amount=values["amount"],
+                overdue_count=values["count"],
+                oldest_overdue_days=(today - oldest).days if oldest else 0,
+                unapplied_credit=values["credit"],
+                promised_amount=values["promised"],
+                next_level=level,
+                next_date=next_date,
+                status=followup_status(
+                    overdue=values["amount"],
+                    chased=values["eligible_amount"],
+                    promised=values["promised_amount"],
+                    no_contact=partner.debt_no_contact,
+                    action_due=bool(next_date and next_date <= today) or values["activity_due"],
+                ),
+                unpaid=values["unpaid"],
+            )
+        return result
+
+    def _debt_next_step(self, ladder, steps, positions, oldest_due_date):
+        """The level due next for this commercial partner and the date it may run,
+        as ``(level, date)``, or ``(empty level, False)`` when nothing is due.
+        ``steps`` and ``positions`` are the ladder as the escalation rule reads it
+        and each level's place in it."""
+        self.ensure_one()
+        current = self.debt_followup_level_id
+        if current.channel == "legal" or not oldest_due_date:
+            return ladder.browse(), False
+        current_index = positions.get(current.id)
+        if current and current_index is None:
+            # An archived level: place the customer after the steps it has reached.
+            earlier = [i for i, level in enumerate(ladder) if level.delay <= current.delay]
+            current_index = earlier[-1] if earlier else None
+        step = next_step(
+            steps,
+            current_index,
+            oldest_due_date,
+            self.debt_last_action_date,
+            self.env.company.debt_followup_interval,
+            escalate_date=self.debt_escalate_date,
+            written_only=self.debt_escalate_written_only,
+            paused_until=self.debt_paused_until,
+        )
+        if not step:
+            return ladder.browse(), False
+        return ladder[step.index], step.date
+
     @api.depends_context("company")
     @api.depends(
         "debt_no_contact",
         "debt_promise_ids.state",
-        "debt_followup_level_id",
-        "debt_last_action_date",
-        "debt_escalate_date",
-        "debt_escalate_written_only",
-        "debt_paused_until",
+        *FOLLOWUP_STATE_FIELDS,
     )
     def _compute_debt_followup_status(self):
-        """Payment status of every partner of the recordset (overdue figures,
-        status, next action) at a constant number of queries: the grouped
-        receivable query (which also gives the net receivable for the minimum
-        amount check), the ladder, the open promises and the due activities,
-        whatever the size."""
-        today = fields.Date.context_today(self)
-        ladder = self._debt_ladder()
-        commercial = self.commercial_partner_id
-        data = self._debt_overdue_data()
-        promises = (
-            self.env["debt.followup.promise"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", commercial.ids), ("state", "=", "open")],
-                ["partner_id"],
-                ["amount:sum"],
-            )
-        )
-        promised = {partner.id: amount for partner, amount in promises}
-        due_activity = set(commercial._debt_open_activities(due_on=today).mapped("res_id"))
-        min_amount = self.env.company.debt_min_amount
+        """The figures of :meth:`_debt_payment_status` on every partner of the
+        recordset (a contact shows its company's)."""
+        statuses = self._debt_payment_status()
         for partner in self:
-            cpartner = partner.commercial_partner_id
-            values = data.get(cpartner.id, {})
-            oldest = values.get("oldest_overdue")
-            partner.debt_overdue_amount = values.get("amount", 0.0)
-            partner.debt_overdue_count = values.get("count", 0)
-            partner.debt_oldest_overdue_days = (today - oldest).days if oldest else 0
-            partner.debt_unapplied_credit = values.get("credit", 0.0)
-            partner.debt_open_promise_amount = promised.get(cpartner.id, 0.0)
-            next_date = False
-            if values.get("unpaid") and values["balance"] > min_amount:
-                next_date = cpartner._debt_next_step(ladder, values.get("oldest_eligible"))[1]
-            partner.debt_next_action_date = next_date
-            if not values.get("amount"):
-                status = "ok"
-            elif cpartner.debt_no_contact:
-                status = "excluded"
-            elif not values["eligible_amount"]:
-                status = "promised" if values["promised_amount"] else "excluded"
-            elif (next_date and next_date <= today) or cpartner.id in due_activity:
-                status = "action_due"
-            else:
-                status = "overdue"
-            partner.debt_followup_status = status
+            status = statuses.get(partner.commercial_partner_id.id, NO_DEBT)
+            partner.debt_overdue_amount = status.overdue_amount
+            partner.debt_overdue_count = status.overdue_count
+            partner.debt_oldest_overdue_days = status.oldest_overdue_days
+            partner.debt_unapplied_credit = status.unapplied_credit
+            partner.debt_open_promise_amount = status.promised_amount
+            partner.debt_next_action_date = status.next_date
+            partner.debt_followup_status = status.status
 
     @api.depends_context("company")
     def _compute_debt_last_contact(self):
@@ -620,10 +688,9 @@ class ResPartner(models.Model):
         daily run), a partner whose step fails is logged and left for the next
         run while the others go on; without it (a button), the error is raised."""
         today = fields.Date.context_today(self)
-        ladder = self._debt_ladder()
-        data = self._debt_overdue_data()
+        statuses = self._debt_payment_status()
         to_reset = self.filtered(
-            lambda p: p.debt_followup_level_id and not data.get(p.id, {}).get("unpaid")
+            lambda p: p.debt_followup_level_id and not statuses.get(p.id, NO_DEBT).unpaid
         )
         if to_reset and isolate:
             try:
@@ -633,15 +700,12 @@ class ResPartner(models.Model):
                 _logger.exception("Follow-up reset failed for customers %s", to_reset.ids)
         elif to_reset:
             to_reset._debt_followup_reset()
-        min_amount = self.env.company.debt_min_amount
-        due = defaultdict(self.browse)
+        due = defaultdict(list)
         for partner in self - to_reset:
-            values = data.get(partner.id, {})
-            if not values.get("oldest_eligible") or values["balance"] <= min_amount:
-                continue
-            level, date = partner._debt_next_step(ladder, values["oldest_eligible"])
-            if level and date <= today:
-                due[level] |= partner
+            status = statuses.get(partner.id, NO_DEBT)
+            if status.next_level and status.next_date <= today:
+                due[status.next_level].append(partner.id)
+        due = {level: self.browse(ids) for level, ids in due.items()}
         for level, partners in due.items():
             moves = partners._debt_followup_moves(level)
             if not isolate:
@@ -701,7 +765,15 @@ class ResPartner(models.Model):
         on them and on the invoices it covers."""
         today = fields.Date.context_today(self)
         getattr(self, f"_debt_followup_action_{level.channel}")(level, moves)
-        self.sudo().write(
+        # Follow-up fields only, none of them tracked: no tracking values to
+        # prepare, no invoice lines to resynchronise, and the invoices are not
+        # "manually modified" (e-invoicing reads that flag).
+        stamp = {
+            "tracking_disable": True,
+            "skip_invoice_sync": True,
+            "skip_is_manually_modified": True,
+        }
+        self.sudo().with_context(**stamp).write(
             {
                 "debt_followup_level_id": level.id,
                 "debt_last_action_date": today,
@@ -710,8 +782,7 @@ class ResPartner(models.Model):
                 "debt_paused_until": False,
             }
         )
-        # Follow-up fields only: no need to resynchronise the invoices' lines.
-        moves.sudo().with_context(skip_invoice_sync=True).write(
+        moves.sudo().with_context(**stamp).write(
             {"debt_followup_level_id": level.id, "debt_last_action_date": today}
         )
 

@@ -72,3 +72,22 @@ def next_step(
     if paused_until:
         due = max(due, paused_until)
     return NextStep(index, due)
+
+
+def followup_status(*, overdue, chased, promised, no_contact, action_due):
+    """The follow-up status of a customer (a key of ``FOLLOWUP_STATUSES``).
+
+    :param overdue: overdue amount, disputed and promised invoices included
+    :param chased: overdue amount that follow-up may chase (not excluded, not
+        covered by an open promise)
+    :param promised: overdue amount covered by an open promise
+    :param no_contact: the customer asked not to be contacted
+    :param action_due: a step or a follow-up activity is due today
+    """
+    if not overdue:
+        return "ok"
+    if no_contact:
+        return "excluded"
+    if not chased:
+        return "promised" if promised else "excluded"
+    return "action_due" if action_due else "overdue"
