@@ -766,12 +766,13 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         getattr(self, f"_debt_followup_action_{level.channel}")(level, moves)
         # Follow-up fields only, none of them tracked: no tracking values to
-        # prepare, no invoice lines to resynchronise, and the invoices are not
-        # "manually modified" (e-invoicing reads that flag).
+        # prepare, no invoice lines to resynchronise nor balance to check, and
+        # the invoices are not "manually modified" (e-invoicing reads that flag).
         stamp = {
             "tracking_disable": True,
             "skip_invoice_sync": True,
             "skip_is_manually_modified": True,
+            "check_move_validity": False,
         }
         self.sudo().with_context(**stamp).write(
             {
@@ -817,6 +818,9 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         vals_list = []
         by_partner = moves.grouped("commercial_partner_id")
+        # What the collector and the activity's name read: not every
+        # company-dependent field of res.partner.
+        self.fetch(["debt_collector_id", "user_id", "complete_name", "lang"])
         for partner in self.filtered(lambda p: p.id not in busy):
             partner_moves = by_partner.get(partner, moves.browse())
             vals_list.append(
@@ -824,6 +828,8 @@ class ResPartner(models.Model):
                     "activity_type_id": activity_type.id,
                     "res_model_id": model_id,
                     "res_id": partner.id,
+                    # what mail.activity would compute, without an UPDATE afterwards
+                    "res_name": partner.display_name,
                     "user_id": partner._debt_followup_collector().id,
                     "date_deadline": partner._debt_followup_call_deadline()
                     if level.channel == "phone"
