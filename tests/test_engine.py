@@ -264,6 +264,31 @@ class TestEngine(DebtFollowupCommon):
         self.assertEqual(self.customer_it.debt_followup_level_id, self.level[90])
         self.assertNotEqual(self.customer_it.debt_followup_level_id, extra)
 
+    def test_customer_on_an_archived_level_goes_on_from_where_it_stands(self):
+        """A manager archives the level a customer is at: the customer's next step
+        is the one after it, not the ladder's first; an archived legal step still
+        stops automatic actions."""
+        customer_pt = self.env["res.partner"].create(
+            {"name": "Ferragens Costa, Lda.", "is_company": True, "lang": "pt_PT"}
+        )
+        self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        self._create_overdue_invoice(customer_pt, 1000, "2025-01-01", "2025-01-10")
+        self.customer_it.write(
+            {"debt_followup_level_id": self.level[7].id, "debt_last_action_date": "2026-01-17"}
+        )
+        customer_pt.write(
+            {"debt_followup_level_id": self.level[90].id, "debt_last_action_date": "2026-01-01"}
+        )
+        (self.level[7] | self.level[90]).action_archive()
+        with freeze_time("2026-04-20"):
+            statuses = (self.customer_it | customer_pt)._debt_payment_status()
+            self.assertEqual(statuses[self.customer_it.id].next_level, self.level[20])
+            self.assertFalse(statuses[customer_pt.id].next_level)
+            self.assertEqual(customer_pt.debt_followup_status, "overdue")
+            self._run()
+        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[20])
+        self.assertEqual(customer_pt.debt_followup_level_id, self.level[90])
+
     def test_escalate_now_and_pause(self):
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-04-01")
         self.customer_it.write(

@@ -45,6 +45,8 @@ FOLLOWUP_STATE_FIELDS = (
     "debt_escalate_written_only",
     "debt_paused_until",
 )
+# The partner's columns in ``_debt_overdue_query``.
+PARTNER_STATUS_FIELDS = ("debt_no_contact", *FOLLOWUP_STATE_FIELDS)
 # Columns of ``_debt_overdue_query`` after the partner id.
 OVERDUE_COLUMNS = (
     "amount",
@@ -58,6 +60,7 @@ OVERDUE_COLUMNS = (
     "balance",
     "promised",
     "activity_due",
+    *PARTNER_STATUS_FIELDS,
 )
 
 
@@ -73,6 +76,16 @@ class PaymentStatus(NamedTuple):
     next_date: object  # date from which the next step may run, or False
     status: str  # a key of FOLLOWUP_STATUSES
     unpaid: bool
+
+
+class LadderPlan(NamedTuple):
+    """A company's ladder as the escalation rule reads it."""
+
+    levels: object  # debt.followup.level, in ladder order
+    steps: list  # tools.escalation.Step of each level
+    positions: dict  # level id: index in the ladder
+    final: set  # ids of the levels after which nothing is automatic (legal)
+    interval: int  # minimum number of days between two steps
 
 
 # A customer with nothing open in the company.
@@ -276,7 +289,8 @@ class ResPartner(models.Model):
         the oldest due date among the items follow-up may chase (overdue or not:
         courtesy steps look ahead), whether anything is unpaid at all, the net
         receivable (Odoo's ``credit`` in this company, without a second query),
-        the amount of the open promises and whether a follow-up activity is due.
+        the amount of the open promises, whether a follow-up activity is due,
+        and the partner's ``PARTNER_STATUS_FIELDS`` in this company.
         """
         self.env["debt.followup.promise"].flush_model(["state", "move_ids", "amount"])
         self.env["mail.activity"].flush_model(
@@ -285,46 +299,54 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         company = self.env.company.id
         partner_filter = (
-            SQL("AND aml.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+            SQL("AND aml.partner_id = ANY(%s)", list(partner_ids)) if partner_ids else SQL()
         )
         overdue = SQL("aml.amount_residual > 0 AND aml.date_maturity < %s", today)
         eligible = SQL(
             "aml.amount_residual > 0 AND aml.no_followup IS NOT TRUE AND promised.move_id IS NULL"
         )
+        # Totals per customer first, then one row of the other tables per customer;
+        # amounts as float8, as the ORM reads them (no Decimal to convert).
         return SQL(
             """
-            SELECT aml.partner_id,
-                   COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0),
-                   COUNT(DISTINCT aml.move_id) FILTER (WHERE %(overdue)s),
-                   MIN(aml.date_maturity) FILTER (WHERE %(overdue)s),
-                   COALESCE(-SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0), 0),
-                   COALESCE(SUM(aml.amount_residual) FILTER (
-                       WHERE %(overdue)s AND %(eligible)s), 0),
-                   COALESCE(SUM(aml.amount_residual) FILTER (
-                       WHERE %(overdue)s AND aml.no_followup IS NOT TRUE
-                         AND promised.move_id IS NOT NULL), 0),
-                   MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
-                   BOOL_OR(aml.amount_residual > 0),
-                   COALESCE(SUM(aml.amount_residual), 0),
-                   COALESCE(MAX(promises.amount), 0),
-                   BOOL_OR(due.res_id IS NOT NULL)
-              FROM %(items)s
-         LEFT JOIN (SELECT DISTINCT rel.move_id
-                      FROM debt_followup_promise_move_rel rel
-                      JOIN debt_followup_promise promise ON promise.id = rel.promise_id
-                     WHERE promise.state = 'open') promised ON promised.move_id = aml.move_id
+            SELECT totals.*,
+                   COALESCE(promises.amount, 0)::float8,
+                   due.res_id IS NOT NULL,
+                   %(partner_state)s
+              FROM (
+                SELECT aml.partner_id,
+                       COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0)::float8,
+                       COUNT(DISTINCT aml.move_id) FILTER (WHERE %(overdue)s),
+                       MIN(aml.date_maturity) FILTER (WHERE %(overdue)s),
+                       COALESCE(-SUM(aml.amount_residual) FILTER (
+                           WHERE aml.amount_residual < 0), 0)::float8,
+                       COALESCE(SUM(aml.amount_residual) FILTER (
+                           WHERE %(overdue)s AND %(eligible)s), 0)::float8,
+                       COALESCE(SUM(aml.amount_residual) FILTER (
+                           WHERE %(overdue)s AND aml.no_followup IS NOT TRUE
+                             AND promised.move_id IS NOT NULL), 0)::float8,
+                       MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
+                       BOOL_OR(aml.amount_residual > 0),
+                       COALESCE(SUM(aml.amount_residual), 0)::float8
+                  FROM %(items)s
+             LEFT JOIN (SELECT DISTINCT rel.move_id
+                          FROM debt_followup_promise_move_rel rel
+                          JOIN debt_followup_promise promise ON promise.id = rel.promise_id
+                         WHERE promise.state = 'open') promised ON promised.move_id = aml.move_id
+                 WHERE aml.company_id = %(company)s
+                   %(partner_filter)s
+              GROUP BY aml.partner_id
+              ) totals
+              JOIN res_partner partner ON partner.id = totals.partner_id
          LEFT JOIN (SELECT partner_id, SUM(amount) AS amount
                       FROM debt_followup_promise
                      WHERE state = 'open' AND company_id = %(company)s
-                  GROUP BY partner_id) promises ON promises.partner_id = aml.partner_id
+                  GROUP BY partner_id) promises ON promises.partner_id = totals.partner_id
          LEFT JOIN (SELECT DISTINCT res_id
                       FROM mail_activity
                      WHERE res_model = 'res.partner' AND active
                        AND date_deadline <= %(today)s
-                       AND activity_type_id IN (%(types)s)) due ON due.res_id = aml.partner_id
-             WHERE aml.company_id = %(company)s
-               %(partner_filter)s
-          GROUP BY aml.partner_id
+                       AND activity_type_id IN (%(types)s)) due ON due.res_id = totals.partner_id
             """,
             items=self.env["account.move.line"]._debt_open_receivables_from(),
             overdue=overdue,
@@ -333,6 +355,9 @@ class ResPartner(models.Model):
             types=self._debt_activity_types_query(),
             company=company,
             partner_filter=partner_filter,
+            partner_state=SQL(", ").join(
+                self._field_to_sql("partner", fname) for fname in PARTNER_STATUS_FIELDS
+            ),
         )
 
     def _debt_overdue_data(self):
@@ -445,78 +470,78 @@ class ResPartner(models.Model):
     def _debt_payment_status(self):
         """Payment status of these partners' commercial entities in the current
         company, ``{commercial partner id: PaymentStatus}``, in three queries
-        whatever their number: the partners' follow-up fields, the grouped
-        receivable query (which also gives the open promises and the due
-        activities) and the ladder. Commercial entities with nothing
-        open are left out: nothing overdue, nothing due."""
-        # Only what the rule reads, not every column of res_partner.
-        partner_fields = ["commercial_partner_id", "debt_no_contact", *FOLLOWUP_STATE_FIELDS]
-        self.fetch(partner_fields)
-        commercial = self.commercial_partner_id
-        (commercial - self).fetch(partner_fields)
-        data = commercial._debt_overdue_data()
+        whatever their number: the commercial partners, the grouped receivable
+        query (which also gives the open promises, the due activities and where
+        each customer stands on the ladder) and the ladder. Commercial entities
+        with nothing open are left out: nothing overdue, nothing due."""
+        self.fetch(["commercial_partner_id"])
+        data = self._debt_overdue_data()
         if not data:
             return {}
         today = fields.Date.context_today(self)
         company = self.env.company
         ladder = self._debt_ladder()
-        steps = [Step(level.delay, level.channel in WRITTEN_CHANNELS) for level in ladder]
-        positions = {level.id: index for index, level in enumerate(ladder)}
+        plan = LadderPlan(
+            levels=ladder,
+            steps=[Step(level.delay, level.channel in WRITTEN_CHANNELS) for level in ladder],
+            positions={level.id: index for index, level in enumerate(ladder)},
+            final={level.id for level in ladder if level.channel == "legal"},
+            interval=company.debt_followup_interval,
+        )
+        levels = list(ladder)
+        no_level = ladder.browse()
+        min_amount = company.debt_min_amount
         result = {}
-        for partner in commercial.browse(data):
-            values = data[partner.id]
-            level, next_date = ladder.browse(), False
-            if values["unpaid"] and values["balance"] > company.debt_min_amount:
-                level, next_date = partner._debt_next_step(
-                    ladder, steps, positions, values["oldest_eligible"]
-                )
+        for partner_id, values in data.items():
+            step = None
+            if values["unpaid"] and values["balance"] > min_amount:
+                step = self._debt_next_step(plan, values, values["oldest_eligible"])
             oldest = values["oldest_overdue"]
-            result[partner.id] = PaymentStatus(
+            result[partner_id] = PaymentStatus(
                 overdue_amount=values["amount"],
                 overdue_count=values["count"],
                 oldest_overdue_days=(today - oldest).days if oldest else 0,
                 unapplied_credit=values["credit"],
                 promised_amount=values["promised"],
-                next_level=level,
-                next_date=next_date,
+                next_level=levels[step.index] if step else no_level,
+                next_date=step.date if step else False,
                 status=followup_status(
                     overdue=values["amount"],
                     chased=values["eligible_amount"],
                     promised=values["promised_amount"],
-                    no_contact=partner.debt_no_contact,
-                    action_due=bool(next_date and next_date <= today) or values["activity_due"],
+                    no_contact=values["debt_no_contact"],
+                    action_due=bool(step and step.date <= today) or values["activity_due"],
                 ),
                 unpaid=values["unpaid"],
             )
         return result
 
-    def _debt_next_step(self, ladder, steps, positions, oldest_due_date):
-        """The level due next for this commercial partner and the date it may run,
-        as ``(level, date)``, or ``(empty level, False)`` when nothing is due.
-        ``steps`` and ``positions`` are the ladder as the escalation rule reads it
-        and each level's place in it."""
-        self.ensure_one()
-        current = self.debt_followup_level_id
-        if current.channel == "legal" or not oldest_due_date:
-            return ladder.browse(), False
-        current_index = positions.get(current.id)
-        if current and current_index is None:
+    @api.model
+    def _debt_next_step(self, plan, state, oldest_due_date):
+        """The step due next for a customer, as a ``NextStep(index in the ladder,
+        first date)``, or ``None``. ``plan`` is the company's :class:`LadderPlan`,
+        ``state`` the customer's ``FOLLOWUP_STATE_FIELDS`` as plain values."""
+        current_id = state["debt_followup_level_id"]
+        if not oldest_due_date or current_id in plan.final:
+            return None
+        current_index = plan.positions.get(current_id)
+        if current_id and current_index is None:
             # An archived level: place the customer after the steps it has reached.
-            earlier = [i for i, level in enumerate(ladder) if level.delay <= current.delay]
+            current = plan.levels.browse(current_id).exists()
+            if current.channel == "legal":
+                return None
+            earlier = [i for i, level in enumerate(plan.levels) if level.delay <= current.delay]
             current_index = earlier[-1] if earlier else None
-        step = next_step(
-            steps,
+        return next_step(
+            plan.steps,
             current_index,
             oldest_due_date,
-            self.debt_last_action_date,
-            self.env.company.debt_followup_interval,
-            escalate_date=self.debt_escalate_date,
-            written_only=self.debt_escalate_written_only,
-            paused_until=self.debt_paused_until,
+            state["debt_last_action_date"],
+            plan.interval,
+            escalate_date=state["debt_escalate_date"],
+            written_only=state["debt_escalate_written_only"],
+            paused_until=state["debt_paused_until"],
         )
-        if not step:
-            return ladder.browse(), False
-        return ladder[step.index], step.date
 
     @api.depends_context("company")
     @api.depends(
