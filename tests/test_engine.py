@@ -12,6 +12,7 @@ from odoo.fields import Command
 from odoo.tests import Form, tagged
 
 from odoo.addons.debt_followup.models.res_partner import ResPartner
+from odoo.addons.debt_followup.tools.formatting import format_amount
 
 from .common import DebtFollowupCommon
 
@@ -54,6 +55,10 @@ class TestEngine(DebtFollowupCommon):
             activity.activity_type_id, self.env.ref("debt_followup.mail_activity_type_debt_written")
         )
         self.assertEqual(activity.user_id, self.collector)
+        # The note lists what the step covers, for the collector to read.
+        self.assertIn(invoice.name, activity.note)
+        self.assertIn(format_amount(1000, invoice.currency_id.name, self.env.lang), activity.note)
+        self.assertEqual(activity.res_name, self.customer_it.display_name)
 
     def test_same_day_twice_creates_nothing_and_interval_is_respected(self):
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")

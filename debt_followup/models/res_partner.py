@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date, split_every
+from odoo.tools import SQL, split_every
 from odoo.tools.misc import babel_locale_parse, hmac
 
 from ..tools import calling_window
@@ -714,6 +714,7 @@ class ResPartner(models.Model):
         run while the others go on; without it (a button), the error is raised."""
         today = fields.Date.context_today(self)
         statuses = self._debt_payment_status()
+        self.fetch(["debt_followup_level_id"])  # not every company-dependent field
         to_reset = self.filtered(
             lambda p: p.debt_followup_level_id and not statuses.get(p.id, NO_DEBT).unpaid
         )
@@ -765,7 +766,7 @@ class ResPartner(models.Model):
         about to be due)."""
         today = fields.Date.context_today(self)
         due_before = max(today - timedelta(days=1), today - timedelta(days=level.delay))
-        lines = self.env["account.move.line"].search(
+        lines = self.env["account.move.line"].search_fetch(
             [
                 ("partner_id", "in", self.ids),
                 ("company_id", "=", self.env.company.id),
@@ -776,6 +777,7 @@ class ResPartner(models.Model):
                 ("no_followup", "=", False),
                 ("date_maturity", "<=", due_before),
             ],
+            ["move_id"],
             order="date_maturity, id",
         )
         promised = (
@@ -783,7 +785,12 @@ class ResPartner(models.Model):
             .sudo()
             .search([("partner_id", "in", self.ids), ("state", "=", "open")])
         )
-        return lines.move_id - promised.move_ids
+        moves = lines.move_id - promised.move_ids
+        # What the channels read of them, not every column of account.move.
+        moves.fetch(
+            ["name", "commercial_partner_id", "invoice_date_due", "amount_residual", "currency_id"]
+        )
+        return moves
 
     def _debt_followup_take_step(self, level, moves):
         """Run ``level``'s channel action for these partners and record the step
@@ -799,6 +806,9 @@ class ResPartner(models.Model):
             "skip_is_manually_modified": True,
             "check_move_validity": False,
         }
+        # res.partner.write reads the old values: only these, not every
+        # company-dependent field.
+        self.fetch(list(FOLLOWUP_STATE_FIELDS))
         self.sudo().with_context(**stamp).write(
             {
                 "debt_followup_level_id": level.id,
@@ -875,14 +885,16 @@ class ResPartner(models.Model):
     def _debt_followup_note(self, level, moves):
         """Short HTML summary of a step: the level and the invoices it covers."""
         self.ensure_one()
-        currency = self.env.company.currency_id
+        # The collector reads it: in the user's language, CLDR formats (Babel).
+        lang = self.env.lang
+        locale = babel_locale(lang)
         items = Markup("").join(
             Markup("<li>%s</li>")
             % self.env._(
                 "%(invoice)s, due %(date)s: %(amount)s",
                 invoice=move.name,
-                date=format_date(self.env, move.invoice_date_due, lang_code=self.lang),
-                amount=currency.format(move.amount_residual),
+                date=babel_format_date(move.invoice_date_due, "short", locale=locale),
+                amount=format_amount(move.amount_residual, move.currency_id.name, lang),
             )
             for move in moves
         )

@@ -4,6 +4,7 @@
 and the ``{{token}}`` placeholders of call scripts. Never by hand."""
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError
@@ -15,6 +16,7 @@ TOKEN = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 DEFAULT_LOCALE = "en_US"
 
 
+@lru_cache(maxsize=64)
 def babel_locale(lang):
     """Babel locale of an Odoo language code (``it_IT``, ``pt_BR``, ``sr@latin``);
     English when the code is empty or unknown to CLDR."""
