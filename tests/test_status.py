@@ -96,6 +96,13 @@ class TestStatus(DebtFollowupCommon):
         self.assertEqual(status.next_level, self.levels[0], "the first step, never a later one")
         self.assertEqual(contact.debt_overdue_amount, 107.0)
         self.assertEqual(paid_up.debt_followup_status, "ok")
+        # The whole company (what the status filters search): one pass, no partner list.
+        self.env.invalidate_all()
+        self.env.user.mapped("tz")
+        self.env.company.mapped("debt_min_amount")
+        with self.assertQueryCount(2):
+            company = self.env["res.partner"]._debt_company_payment_status()
+        self.assertEqual({pid: company[pid] for pid in statuses}, statuses)
 
     @freeze_time("2026-02-01")
     def test_statuses_and_search(self):

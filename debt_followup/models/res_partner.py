@@ -360,11 +360,9 @@ class ResPartner(models.Model):
             ),
         )
 
-    def _debt_overdue_data(self):
-        """The figures of :meth:`_debt_overdue_query` by commercial partner id, as dicts."""
-        partner_ids = set(self.commercial_partner_id.ids)
-        if not partner_ids:
-            return {}
+    @api.model
+    def _debt_overdue_data(self, partner_ids=None):
+        """The rows of :meth:`_debt_overdue_query` as dicts, by commercial partner id."""
         rows = self.env.execute_query(self._debt_overdue_query(partner_ids))
         return {row[0]: dict(zip(OVERDUE_COLUMNS, row[1:], strict=True)) for row in rows}
 
@@ -475,7 +473,22 @@ class ResPartner(models.Model):
         each customer stands on the ladder) and the ladder. Commercial entities
         with nothing open are left out: nothing overdue, nothing due."""
         self.fetch(["commercial_partner_id"])
-        data = self._debt_overdue_data()
+        commercial_ids = set(self.commercial_partner_id.ids)
+        if not commercial_ids:
+            return {}
+        return self._debt_statuses(self._debt_overdue_data(commercial_ids))
+
+    @api.model
+    def _debt_company_payment_status(self):
+        """Payment status of every customer with something open in the current
+        company (what the status filters search), in two queries: one pass over
+        the company's open items and the ladder."""
+        return self._debt_statuses(self._debt_overdue_data())
+
+    @api.model
+    def _debt_statuses(self, data):
+        """``{commercial partner id: PaymentStatus}`` from the rows of
+        :meth:`_debt_overdue_data`."""
         if not data:
             return {}
         today = fields.Date.context_today(self)
@@ -588,14 +601,14 @@ class ResPartner(models.Model):
     def _search_debt_followup_status(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        rows = self.env.execute_query(self._debt_overdue_query())
-        candidates = self.browse([row[0] for row in rows if row[1]]).exists()
-        matching = candidates.filtered(lambda p: p.debt_followup_status in value)
+        statuses = self._debt_company_payment_status()
+        # Customers without anything overdue are "ok", whether listed or not.
+        overdue = {pid for pid, status in statuses.items() if status.status != "ok"}
+        matching = {pid for pid in overdue if statuses[pid].status in value}
         if "ok" in value:
-            others = candidates - matching
-            domain = [("commercial_partner_id", "not in", others.ids)]
+            domain = [("commercial_partner_id", "not in", list(overdue - matching))]
         else:
-            domain = [("commercial_partner_id", "in", matching.ids)]
+            domain = [("commercial_partner_id", "in", list(matching))]
         if operator == "not in":
             return ["!", *domain]
         return domain
