@@ -81,6 +81,7 @@ class TestPromise(DebtFollowupCommon):
         self._check()
         self.assertEqual(promise.state, "kept")
         self.assertEqual(promise.kept_rate, 100)
+        self.assertIn("Promise to pay kept", str(promise.message_ids.mapped("body")))
 
     def test_open_within_grace_days(self):
         promise = self._promise([("2026-03-10", 500), ("2026-04-10", 500)])
@@ -96,6 +97,7 @@ class TestPromise(DebtFollowupCommon):
             self._check()
         self.assertEqual(promise.state, "broken")
         self.assertEqual(promise.kept_rate, 0)
+        self.assertIn("was not kept (paid so far:", str(promise.message_ids.mapped("body")))
         activity = self.customer_it.activity_ids.filtered(
             lambda a: a.summary == "Promise to pay broken"
         )

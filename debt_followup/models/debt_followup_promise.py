@@ -173,8 +173,36 @@ class DebtFollowupPromise(models.Model):
                 broken |= promise
         return kept, broken
 
+    def _debt_close(self, state, bodies):
+        """Close these open promises as ``state``, with a chatter note each
+        (``bodies``: ``{promise id: text}``) logged in one batch: the daily check
+        may close thousands, and field tracking would log them one by one."""
+        self.with_context(tracking_disable=True).state = state
+        self._message_log_batch(bodies=bodies)
+
+    def _debt_mark_kept(self):
+        self._debt_close(
+            "kept",
+            {
+                promise.id: self.env._(
+                    "Promise to pay kept: %(amount)s paid.",
+                    amount=promise.currency_id.format(promise.amount),
+                )
+                for promise in self
+            },
+        )
+
     def _debt_mark_broken(self):
-        self.state = "broken"
+        notes = {
+            promise.id: self.env._(
+                "The promise of %(amount)s made on %(date)s was not kept (paid so far: %(paid)s).",
+                amount=promise.currency_id.format(promise.amount),
+                date=fields.Date.to_string(promise.date),
+                paid=promise.currency_id.format(promise.paid_amount),
+            )
+            for promise in self
+        }
+        self._debt_close("broken", notes)
         # What activity_schedule does for one record, for the whole batch in one
         # create (followers subscribed once per batch, not once per promise).
         todo = self.env.ref("mail.mail_activity_data_todo")
@@ -189,13 +217,7 @@ class DebtFollowupPromise(models.Model):
                     "automated": True,
                     "date_deadline": today,
                     "summary": self.env._("Promise to pay broken"),
-                    "note": self.env._(
-                        "The promise of %(amount)s made on %(date)s was not kept "
-                        "(paid so far: %(paid)s).",
-                        amount=promise.currency_id.format(promise.amount),
-                        date=fields.Date.to_string(promise.date),
-                        paid=promise.currency_id.format(promise.paid_amount),
-                    ),
+                    "note": notes[promise.id],
                     "user_id": (
                         promise.user_id or promise.partner_id._debt_followup_collector()
                     ).id,
@@ -221,7 +243,8 @@ class DebtFollowupPromise(models.Model):
                 in_company = locked.filtered(lambda p, c=company: p.company_id == c)
                 in_company = in_company.with_company(company)
                 kept, broken = in_company._debt_evaluate(fields.Date.context_today(in_company))
-                kept.state = "kept"
+                if kept:
+                    kept._debt_mark_kept()
                 if broken:
                     broken._debt_mark_broken()
             remaining = self.search_count(domain & Domain("id", ">", last_id))
