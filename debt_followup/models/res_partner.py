@@ -88,6 +88,16 @@ class LadderPlan(NamedTuple):
     interval: int  # minimum number of days between two steps
 
 
+# Fields of _compute_debt_followup_status and the PaymentStatus value of each.
+STATUS_FIELD_ATTRIBUTES = (
+    ("debt_overdue_amount", "overdue_amount"),
+    ("debt_overdue_count", "overdue_count"),
+    ("debt_oldest_overdue_days", "oldest_overdue_days"),
+    ("debt_unapplied_credit", "unapplied_credit"),
+    ("debt_open_promise_amount", "promised_amount"),
+    ("debt_next_action_date", "next_date"),
+    ("debt_followup_status", "status"),
+)
 # A customer with nothing open in the company.
 NO_DEBT = PaymentStatus(0.0, 0, 0, 0.0, 0.0, None, False, "ok", False)
 
@@ -566,15 +576,15 @@ class ResPartner(models.Model):
         """The figures of :meth:`_debt_payment_status` on every partner of the
         recordset (a contact shows its company's)."""
         statuses = self._debt_payment_status()
+        # Assigned value by value: one assignment to all the partners sharing a
+        # value (a status, a date, a zero) instead of one per partner and field.
+        ids_by_value = defaultdict(list)
         for partner in self:
             status = statuses.get(partner.commercial_partner_id.id, NO_DEBT)
-            partner.debt_overdue_amount = status.overdue_amount
-            partner.debt_overdue_count = status.overdue_count
-            partner.debt_oldest_overdue_days = status.oldest_overdue_days
-            partner.debt_unapplied_credit = status.unapplied_credit
-            partner.debt_open_promise_amount = status.promised_amount
-            partner.debt_next_action_date = status.next_date
-            partner.debt_followup_status = status.status
+            for fname, attribute in STATUS_FIELD_ATTRIBUTES:
+                ids_by_value[fname, getattr(status, attribute)].append(partner.id)
+        for (fname, value), ids in ids_by_value.items():
+            self.browse(ids)[fname] = value
 
     @api.depends_context("company")
     def _compute_debt_last_contact(self):
