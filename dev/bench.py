@@ -3,7 +3,7 @@
 
     dev/env.sh python dev/bench.py [--customers 10000] [--invoices 50000]
         [--overdue-share 0.3] [--runs 3] [--heavy-runs 1] [--oca/--no-oca]
-        [--steps status,daily,worklist,promise,oca]
+        [--steps status,daily,parallel,worklist,promise,oca] [--workers 2]
 
 The data lives in its own database, ``dfb_<customers>_<invoices>`` (plus the
 overdue share when it is not 0.3), built once and reused while the sizes match;
@@ -77,6 +77,8 @@ TARGETS = {
     "promise": (10.0, None),
 }
 RSS_TARGET_MIB = 1024
+# Seconds the worker processes get to load Odoo before their common start.
+WORKER_START_DELAY = 12
 
 
 # --------------------------------------------------------------------------
@@ -150,6 +152,20 @@ def copy_db(options, source, target):
         subprocess.run(["cp", "-a", str(store / source), str(store / target)], check=True)
 
 
+def activity_counts(options, name):
+    """Open follow-up activities on customers, and how many of them duplicate
+    another of the same type on the same customer."""
+    conn = pg_connect(options, name)
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT COUNT(*), COUNT(*) - COUNT(DISTINCT (res_id, activity_type_id))"
+            " FROM mail_activity WHERE res_model = 'res.partner' AND active"
+        )
+        counts = cr.fetchone()
+    conn.close()
+    return counts
+
+
 def drop_db(options, name):
     conn = pg_connect(options)
     with conn.cursor() as cr:
@@ -192,28 +208,61 @@ def run_odoo(conf, db, *args):
     subprocess.run(nice_cmd(cmd), check=True)
 
 
-def run_worker(conf, db, step, params):
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        step,
-        "--db",
-        db,
-        "--conf",
-        str(conf),
-        "--params",
-        json.dumps(params),
-    ]
-    out = subprocess.run(nice_cmd(cmd), check=False, capture_output=True, text=True)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("BENCH ")]
-    if out.returncode or not lines:
-        sys.stderr.write(out.stderr[-6000:])
+def _worker_cmd(conf, db, step, params):
+    return nice_cmd(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            step,
+            "--db",
+            db,
+            "--conf",
+            str(conf),
+            "--params",
+            json.dumps(params),
+        ]
+    )
+
+
+def _worker_result(step, db, returncode, stdout, stderr):
+    lines = [line for line in stdout.splitlines() if line.startswith("BENCH ")]
+    if returncode or not lines:
+        sys.stderr.write(stderr[-6000:])
         if step in ("generate", "stamp", "promise_setup"):
             raise SystemExit(f"worker {step} failed on {db}")
-        errors = [line for line in out.stderr.splitlines() if "Error" in line]
+        errors = [line for line in stderr.splitlines() if "Error" in line]
         return {"missing": f"failed: {errors[-1] if errors else 'see the log'}"}
     return json.loads(lines[-1][len("BENCH ") :])
+
+
+def run_worker(conf, db, step, params):
+    out = subprocess.run(
+        _worker_cmd(conf, db, step, params), check=False, capture_output=True, text=True
+    )
+    return _worker_result(step, db, out.returncode, out.stdout, out.stderr)
+
+
+def run_workers_together(conf, db, step, params, count):
+    """``count`` processes running ``step`` on the same database at the same
+    moment, as Odoo's cron workers would: their results, and the wall time from
+    the common start to the last one's end."""
+    start_at = time.time() + WORKER_START_DELAY
+    procs = [
+        subprocess.Popen(
+            _worker_cmd(conf, db, step, params | {"start_at": start_at}),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _i in range(count)
+    ]
+    results = []
+    for proc in procs:
+        stdout, stderr = proc.communicate()
+        results.append(_worker_result(step, db, proc.returncode, stdout, stderr))
+    ends = [r["ended_at"] for r in results if "ended_at" in r]
+    return results, (max(ends) - start_at if len(ends) == count else None)
 
 
 def ensure_oca_package():
@@ -830,6 +879,18 @@ def step_daily(env, params):
     }
 
 
+def step_daily_share(env, params):
+    """One cron worker's share of the first daily run: waits for the common
+    start, then runs the cron method as a worker does (its batches commit)."""
+    while time.time() < params["start_at"]:
+        time.sleep(0.01)
+    with Meter() as meter:
+        env["res.partner"]._cron_debt_followup()
+        env.flush_all()
+    env.cr.commit()
+    return {"run": (meter.seconds, meter.queries, meter.cpu, meter.sql), "ended_at": time.time()}
+
+
 def _list_specification(env, model, view_id):
 
     views = env[model].get_views([(view_id, "list")])
@@ -995,6 +1056,7 @@ STEPS = {
     "promise_setup": step_promise_setup,
     "promise": step_promise,
     "oca": step_oca,
+    "daily_share": step_daily_share,
 }
 
 
@@ -1113,6 +1175,25 @@ def summarize(results, runs):
         [("first", "peak_rss_first_mib"), ("second", "peak_rss_mib")],
         _created,
     )
+    parallel = results.get("parallel")
+    if parallel:
+        shares = parallel["shares"]
+        label = f"daily run, first of the day, {len(shares)} cron workers together"
+        if parallel["wall"] is None:
+            missing = next((r["missing"] for r in shares if "missing" in r), "a worker failed")
+            rows.append(_row("daily_parallel", label, note=missing))
+        else:
+            sums = [sum(r["run"][i] for r in shares) for i in (1, 2, 3)]
+            each = ", ".join(_duration(r["run"][0]) for r in shares)
+            rows.append(
+                _row(
+                    "daily_parallel",
+                    label,
+                    (parallel["wall"], *sums, max(r["peak_rss_mib"] for r in shares)),
+                    f"mail.activity +{parallel['activities']}, "
+                    f"{parallel['duplicates']} duplicated; each worker: {each}",
+                )
+            )
     if "worklist" in results:
         rows.append(
             _light_row(
@@ -1190,7 +1271,10 @@ def main():
     )
     parser.add_argument("--promises", type=int, default=5000)
     parser.add_argument("--oca", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--steps", default="status,daily,worklist,promise,oca")
+    parser.add_argument("--steps", default="status,daily,parallel,worklist,promise,oca")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="cron workers of the parallel daily run"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the last run database")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -1250,6 +1334,18 @@ def run_steps(args, steps, conf, options, data_db):
                 # the worklist as the collectors find it in the morning
                 print("==> worklist", flush=True)
                 results["worklist"] = run_worker(conf, run_db, "worklist", light)
+    if "parallel" in steps:
+        copy_db(options, data_db, run_db)
+        print(f"==> daily run, {args.workers} cron workers together", flush=True)
+        before = activity_counts(options, run_db)
+        shares, wall = run_workers_together(conf, run_db, "daily_share", {}, args.workers)
+        after = activity_counts(options, run_db)
+        results["parallel"] = {
+            "shares": shares,
+            "wall": wall,
+            "activities": after[0] - before[0],
+            "duplicates": after[1],
+        }
     if "worklist" in steps and "worklist" not in results:
         # the worklist lists the actions the daily run planned: run it first
         copy_db(options, data_db, run_db)

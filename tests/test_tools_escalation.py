@@ -3,6 +3,8 @@
 
 from datetime import date
 
+import pytest
+
 from odoo.addons.debt_followup.tools.escalation import NextStep, Step, followup_status, next_step
 
 # The default Italian-style ladder: courtesy, call, reminder, call, notice, visit, legal.
@@ -73,35 +75,29 @@ def test_pause_holds_the_step():
     assert step.date == date(2026, 2, 8)
 
 
-def test_status_ok_when_nothing_is_overdue_even_if_a_step_is_due():
-    """A courtesy step before the due date does not make a customer overdue."""
-    status = followup_status(overdue=0, chased=0, promised=0, no_contact=False, action_due=True)
-    assert status == "ok"
+def _facts(overdue, chased, promised, no_contact, action_due):
+    return {
+        "overdue": overdue,
+        "chased": chased,
+        "promised": promised,
+        "no_contact": no_contact,
+        "action_due": action_due,
+    }
 
 
-def test_status_stop_contact_excludes_before_anything_else():
-    status = followup_status(overdue=100, chased=100, promised=0, no_contact=True, action_due=True)
-    assert status == "excluded"
-
-
-def test_status_promised_or_excluded_when_nothing_is_left_to_chase():
-    assert (
-        followup_status(overdue=100, chased=0, promised=100, no_contact=False, action_due=True)
-        == "promised"
-    )
-    # Disputed or excluded invoices only: nothing to chase, nothing promised.
-    assert (
-        followup_status(overdue=100, chased=0, promised=0, no_contact=False, action_due=True)
-        == "excluded"
-    )
-
-
-def test_status_action_due_or_overdue():
-    assert (
-        followup_status(overdue=100, chased=60, promised=40, no_contact=False, action_due=True)
-        == "action_due"
-    )
-    assert (
-        followup_status(overdue=100, chased=60, promised=40, no_contact=False, action_due=False)
-        == "overdue"
-    )
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        # A courtesy step before the due date does not make a customer overdue.
+        (_facts(0, 0, 0, False, True), "ok"),
+        # A stop-contact request excludes before anything else.
+        (_facts(100, 100, 0, True, True), "excluded"),
+        # Nothing left to chase: promised, or disputed / excluded invoices only.
+        (_facts(100, 0, 100, False, True), "promised"),
+        (_facts(100, 0, 0, False, True), "excluded"),
+        (_facts(100, 60, 40, False, True), "action_due"),
+        (_facts(100, 60, 40, False, False), "overdue"),
+    ],
+)
+def test_followup_status(facts, expected):
+    assert followup_status(**facts) == expected

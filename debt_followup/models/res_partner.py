@@ -308,9 +308,12 @@ class ResPartner(models.Model):
         )
         today = fields.Date.context_today(self)
         company = self.env.company.id
-        partner_filter = (
-            SQL("AND aml.partner_id = ANY(%s)", list(partner_ids)) if partner_ids else SQL()
-        )
+
+        def among(column):
+            # The partners asked for, in every subquery: a batch of the daily run
+            # reads its own activities and promises, not the whole company's.
+            return SQL("AND %s = ANY(%s)", SQL(column), list(partner_ids)) if partner_ids else SQL()
+
         overdue = SQL("aml.amount_residual > 0 AND aml.date_maturity < %s", today)
         eligible = SQL(
             "aml.amount_residual > 0 AND aml.no_followup IS NOT TRUE AND promised.move_id IS NULL"
@@ -342,21 +345,24 @@ class ResPartner(models.Model):
              LEFT JOIN (SELECT DISTINCT rel.move_id
                           FROM debt_followup_promise_move_rel rel
                           JOIN debt_followup_promise promise ON promise.id = rel.promise_id
-                         WHERE promise.state = 'open') promised ON promised.move_id = aml.move_id
+                         WHERE promise.state = 'open'
+                           %(among_promised)s) promised ON promised.move_id = aml.move_id
                  WHERE aml.company_id = %(company)s
-                   %(partner_filter)s
+                   %(among_items)s
               GROUP BY aml.partner_id
               ) totals
               JOIN res_partner partner ON partner.id = totals.partner_id
          LEFT JOIN (SELECT partner_id, SUM(amount) AS amount
                       FROM debt_followup_promise
                      WHERE state = 'open' AND company_id = %(company)s
+                       %(among_promises)s
                   GROUP BY partner_id) promises ON promises.partner_id = totals.partner_id
          LEFT JOIN (SELECT DISTINCT res_id
                       FROM mail_activity
                      WHERE res_model = 'res.partner' AND active
                        AND date_deadline <= %(today)s
-                       AND activity_type_id IN (%(types)s)) due ON due.res_id = totals.partner_id
+                       AND activity_type_id IN (%(types)s)
+                       %(among_activities)s) due ON due.res_id = totals.partner_id
             """,
             items=self.env["account.move.line"]._debt_open_receivables_from(),
             overdue=overdue,
@@ -364,7 +370,10 @@ class ResPartner(models.Model):
             today=today,
             types=self._debt_activity_types_query(),
             company=company,
-            partner_filter=partner_filter,
+            among_items=among("aml.partner_id"),
+            among_promised=among("promise.partner_id"),
+            among_promises=among("partner_id"),
+            among_activities=among("res_id"),
             partner_state=SQL(", ").join(
                 self._field_to_sql("partner", fname) for fname in PARTNER_STATUS_FIELDS
             ),
