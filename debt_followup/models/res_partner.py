@@ -309,10 +309,19 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         company = self.env.company.id
 
+        # The partners asked for, in every subquery (a batch of the daily run
+        # reads its own activities and promises, not the whole company's), as
+        # one array that the planner does not estimate element by element.
+        asked = (
+            SQL("WITH asked AS (SELECT %s::int[] AS ids)", list(partner_ids))
+            if partner_ids
+            else SQL()
+        )
+
         def among(column):
-            # The partners asked for, in every subquery: a batch of the daily run
-            # reads its own activities and promises, not the whole company's.
-            return SQL("AND %s = ANY(%s)", SQL(column), list(partner_ids)) if partner_ids else SQL()
+            if not partner_ids:
+                return SQL()
+            return SQL("AND %s = ANY((SELECT ids FROM asked)::int[])", SQL(column))
 
         overdue = SQL("aml.amount_residual > 0 AND aml.date_maturity < %s", today)
         eligible = SQL(
@@ -322,6 +331,7 @@ class ResPartner(models.Model):
         # amounts as float8, as the ORM reads them (no Decimal to convert).
         return SQL(
             """
+            %(asked)s
             SELECT totals.*,
                    COALESCE(promises.amount, 0)::float8,
                    due.res_id IS NOT NULL,
@@ -370,6 +380,7 @@ class ResPartner(models.Model):
             today=today,
             types=self._debt_activity_types_query(),
             company=company,
+            asked=asked,
             among_items=among("aml.partner_id"),
             among_promised=among("promise.partner_id"),
             among_promises=among("partner_id"),
