@@ -7,6 +7,7 @@ from typing import NamedTuple
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime
 from markupsafe import Markup
+from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -37,6 +38,8 @@ DEBT_ACTIVITY_TYPES = (
 )
 # Partners handled per transaction by the daily run.
 FOLLOWUP_BATCH_SIZE = 200
+# Attempts at locking a batch that other cron workers keep committing.
+LOCK_ATTEMPTS = 3
 # Where a commercial partner stands on its company's ladder.
 FOLLOWUP_STATE_FIELDS = (
     "debt_followup_level_id",
@@ -718,13 +721,28 @@ class ResPartner(models.Model):
         # E-mails of the run go through the mail queue, not inside the batch.
         runner = self.with_context(mail_notify_force_send=False)
         for company, ids in todo:
-            batch = runner.with_company(company).browse(ids).try_lock_for_update()
+            batch = runner.with_company(company).browse(ids)._debt_followup_lock()
             # Another worker may have committed these partners a moment ago.
             batch.invalidate_recordset()
             batch._debt_followup_run()
             remaining -= len(ids)
             if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
                 break
+
+    def _debt_followup_lock(self):
+        """The partners of a batch that this worker could lock; those another
+        worker holds are skipped. Under PostgreSQL's repeatable read, a row that
+        another worker committed after this transaction's snapshot cannot be
+        locked (serialization failure): commit, which takes a new snapshot, and
+        try again."""
+        for _attempt in range(LOCK_ATTEMPTS):
+            try:
+                with self.env.cr.savepoint():
+                    return self.try_lock_for_update()
+            except errors.SerializationFailure:
+                self.env["ir.cron"]._commit_progress()
+        _logger.info("Follow-up batch of %s customers left for the next run", len(self))
+        return self.browse()
 
     @api.model
     def _debt_followup_candidates(self):
