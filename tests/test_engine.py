@@ -60,6 +60,19 @@ class TestEngine(DebtFollowupCommon):
         self.assertIn(format_amount(1000, invoice.currency_id.name, self.env.lang), activity.note)
         self.assertEqual(activity.res_name, self.customer_it.display_name)
 
+    def test_activity_texts_in_the_collectors_language(self):
+        """The collector reads the activity in its own language, whatever the
+        language the daily run works in."""
+        self.collector.lang = "it_IT"
+        invoice = self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        with freeze_time("2026-04-20"):
+            self._run()
+        activity = self._activities(self.customer_it)
+        level = self.level[-3].with_context(lang="it_IT").name
+        self.assertEqual(activity.summary, f"Inviare il sollecito: {level}")
+        self.assertIn(f"Passo del sollecito: {level}", activity.note)
+        self.assertIn(f"{invoice.name}, scadenza 10/01/26: 1.000,00", activity.note)
+
     def test_same_day_twice_creates_nothing_and_interval_is_respected(self):
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
         with freeze_time("2026-04-20"):

@@ -106,6 +106,17 @@ class TestPromise(DebtFollowupCommon):
         self.assertEqual(self.customer_it.debt_escalate_date, date(2026, 3, 13))
         self.assertFalse(self.customer_it.debt_escalate_written_only)
 
+    def test_broken_promise_activity_in_the_collectors_language(self):
+        self.collector.lang = "pt_BR"
+        self._promise([("2026-03-10", 1000)])
+        with freeze_time("2026-03-13 10:00:00"):
+            self._check()
+        activity = self.customer_it.activity_ids.filtered(
+            lambda a: a.summary == "Promessa de pagamento quebrada"
+        )
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertIn("não foi cumprida (pago até agora:", activity.note)
+
     def test_installment_plan_followed_stays_open(self):
         promise = self._promise([("2026-03-10", 500), ("2026-04-10", 500)])
         self._pay(500, "2026-03-10")

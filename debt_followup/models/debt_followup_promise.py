@@ -192,39 +192,41 @@ class DebtFollowupPromise(models.Model):
             },
         )
 
+    def _debt_broken_note(self):
+        """What a broken promise's note says, in the language of the environment."""
+        self.ensure_one()
+        return self.env._(
+            "The promise of %(amount)s made on %(date)s was not kept (paid so far: %(paid)s).",
+            amount=self.currency_id.format(self.amount),
+            date=fields.Date.to_string(self.date),
+            paid=self.currency_id.format(self.paid_amount),
+        )
+
     def _debt_mark_broken(self):
-        notes = {
-            promise.id: self.env._(
-                "The promise of %(amount)s made on %(date)s was not kept (paid so far: %(paid)s).",
-                amount=promise.currency_id.format(promise.amount),
-                date=fields.Date.to_string(promise.date),
-                paid=promise.currency_id.format(promise.paid_amount),
-            )
-            for promise in self
-        }
-        self._debt_close("broken", notes)
+        self._debt_close("broken", {promise.id: promise._debt_broken_note() for promise in self})
         # What activity_schedule does for one record, for the whole batch in one
-        # create (followers subscribed once per batch, not once per promise).
+        # create (followers subscribed once per batch, not once per promise); the
+        # activity in the language of the user who gets it.
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].create(
-            [
+        vals_list = []
+        for promise in self:
+            user = promise.user_id or promise.partner_id._debt_followup_collector()
+            in_lang = promise.with_context(lang=user.lang or self.env.lang)
+            vals_list.append(
                 {
                     "activity_type_id": todo.id,
                     "res_model_id": model_id,
                     "res_id": promise.partner_id.id,
                     "automated": True,
                     "date_deadline": today,
-                    "summary": self.env._("Promise to pay broken"),
-                    "note": notes[promise.id],
-                    "user_id": (
-                        promise.user_id or promise.partner_id._debt_followup_collector()
-                    ).id,
+                    "summary": in_lang.env._("Promise to pay broken"),
+                    "note": in_lang._debt_broken_note(),
+                    "user_id": user.id,
                 }
-                for promise in self
-            ]
-        )
+            )
+        self.env["mail.activity"].create(vals_list)
         self.partner_id._debt_escalate_now()
 
     @api.model

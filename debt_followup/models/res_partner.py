@@ -857,7 +857,16 @@ class ResPartner(models.Model):
         """Run ``level``'s channel action for these partners and record the step
         on them and on the invoices it covers."""
         today = fields.Date.context_today(self)
-        getattr(self, f"_debt_followup_action_{level.channel}")(level, moves)
+        # What the collector reads (activity summaries and notes, chatter logs) in
+        # the collector's language; what the customer gets keeps the customer's.
+        self.fetch(["debt_collector_id", "user_id"])
+        by_lang = defaultdict(list)
+        for partner in self:
+            by_lang[partner._debt_followup_collector().lang or self.env.lang].append(partner.id)
+        for lang, ids in by_lang.items():
+            partners = self.browse(ids).with_context(lang=lang)
+            action = getattr(partners, f"_debt_followup_action_{level.channel}")
+            action(level.with_context(lang=lang), moves)
         # Follow-up fields only, none of them tracked: no tracking values to
         # prepare, no invoice lines to resynchronise nor balance to check, and
         # the invoices are not "manually modified" (e-invoicing reads that flag).
