@@ -33,6 +33,7 @@ How the data is built (one company, the main one, with the generic chart):
 
 import argparse
 import configparser
+import contextlib
 import hashlib
 import io
 import json
@@ -43,6 +44,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -248,19 +250,20 @@ def run_workers_together(conf, db, step, params, count):
     moment, as Odoo's cron workers would: their results, and the wall time from
     the common start to the last one's end."""
     start_at = time.time() + WORKER_START_DELAY
-    procs = [
-        subprocess.Popen(
-            _worker_cmd(conf, db, step, params | {"start_at": start_at}),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _i in range(count)
-    ]
-    results = []
-    for proc in procs:
-        stdout, stderr = proc.communicate()
-        results.append(_worker_result(step, db, proc.returncode, stdout, stderr))
+    # Output to files, not pipes: a worker must never wait for the driver to read.
+    with contextlib.ExitStack() as files:
+        procs = []
+        for _i in range(count):
+            stdout = files.enter_context(tempfile.TemporaryFile("w+"))
+            stderr = files.enter_context(tempfile.TemporaryFile("w+"))
+            cmd = _worker_cmd(conf, db, step, params | {"start_at": start_at})
+            procs.append((subprocess.Popen(cmd, stdout=stdout, stderr=stderr), stdout, stderr))
+        results = []
+        for proc, stdout, stderr in procs:
+            proc.wait()
+            stdout.seek(0)
+            stderr.seek(0)
+            results.append(_worker_result(step, db, proc.returncode, stdout.read(), stderr.read()))
     ends = [r["ended_at"] for r in results if "ended_at" in r]
     return results, (max(ends) - start_at if len(ends) == count else None)
 
