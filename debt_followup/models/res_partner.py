@@ -305,7 +305,9 @@ class ResPartner(models.Model):
         the amount of the open promises, whether a follow-up activity is due,
         and the partner's ``PARTNER_STATUS_FIELDS`` in this company.
         """
-        self.env["debt.followup.promise"].flush_model(["state", "move_ids", "amount"])
+        self.env["debt.followup.promise"].flush_model(
+            ["state", "move_ids", "amount", "partner_id", "company_id"]
+        )
         self.env["mail.activity"].flush_model(
             ["res_model", "res_id", "active", "date_deadline", "activity_type_id"]
         )
