@@ -10,6 +10,7 @@ from odoo.addons.debt_followup.tools.formatting import (
     format_amount,
     format_date,
     format_phone,
+    format_short_date,
     render_tokens,
 )
 
@@ -72,3 +73,10 @@ def test_tokens_are_escaped_and_never_evaluated():
 def test_tokens_do_not_run_template_code():
     html = Markup("<p>{{ object.unlink() }} {{7*7}}</p>")
     assert render_tokens(html, {"object": "x"}) == html
+
+
+def test_short_dates_in_digits_as_each_language_writes_them():
+    due = date(2026, 11, 30)
+    assert format_short_date(due, "it_IT") == "30/11/26"
+    assert format_short_date(due, "pt_BR") == "30/11/2026"
+    assert format_short_date(due, "en_US") == "11/30/26"

@@ -4,7 +4,6 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import NamedTuple
 
-from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime
 from markupsafe import Markup
 from psycopg2 import errors
@@ -12,11 +11,11 @@ from psycopg2 import errors
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
-from odoo.tools.misc import babel_locale_parse, hmac
+from odoo.tools.misc import hmac
 
 from ..tools import calling_window
 from ..tools.escalation import Step, followup_status, next_step
-from ..tools.formatting import babel_locale, format_amount
+from ..tools.formatting import babel_locale, format_amount, format_short_date
 from ..tools.messaging import is_mobile_number, sms_plain, whatsapp_url
 from .debt_followup_level import WRITTEN_CHANNELS
 
@@ -959,13 +958,12 @@ class ResPartner(models.Model):
         self.ensure_one()
         # The collector reads it: in the user's language, CLDR formats (Babel).
         lang = self.env.lang
-        locale = babel_locale(lang)
         items = Markup("").join(
             Markup("<li>%s</li>")
             % self.env._(
                 "%(invoice)s, due %(date)s: %(amount)s",
                 invoice=move.name,
-                date=babel_format_date(move.invoice_date_due, "short", locale=locale),
+                date=format_short_date(move.invoice_date_due, lang),
                 amount=format_amount(move.amount_residual, move.currency_id.name, lang),
             )
             for move in moves
@@ -1204,7 +1202,7 @@ class ResPartner(models.Model):
         real = self.filtered("id")
         slots = real._debt_next_call_slots(now)
         rules = self.env["debt.followup.calling.window"]._rules_for(real)
-        locale = babel_locale_parse(self.env.lang)
+        locale = babel_locale(self.env.lang)
         for partner in self:
             if partner not in real:
                 partner.debt_local_time = False
@@ -1358,7 +1356,7 @@ class ResPartner(models.Model):
         lang = partner.lang or self.env.lang
         if key == "due_date":
             # digits, short enough for an SMS: 30/11/26 (it, pt), 30/11/2026 (pt_BR)
-            return babel_format_date(lines[0].date_maturity, "short", locale=babel_locale(lang))
+            return format_short_date(lines[0].date_maturity, lang)
         if key == "amount":
             if not partner._debt_message_level().sms_show_amount:
                 return ""
@@ -1460,7 +1458,7 @@ class ResPartner(models.Model):
                             held,
                             "short",
                             tzinfo=zones[partner.id][1],
-                            locale=babel_locale_parse(self.env.lang),
+                            locale=babel_locale(self.env.lang),
                         ),
                     )
                 )

@@ -39,6 +39,12 @@ def format_date(value, lang):
     return babel_format_date(value, format="long", locale=babel_locale(lang))
 
 
+def format_short_date(value, lang):
+    """A date in digits, as the language writes it: ``30/11/26`` (it, pt),
+    ``30/11/2026`` (pt_BR), ``11/30/26`` (en)."""
+    return babel_format_date(value, format="short", locale=babel_locale(lang))
+
+
 def format_phone(number, region=None):
     """``(national, e164)`` of a phone number, read in ``region`` (ISO country
     code) when it has no international prefix; ``(number, "")`` when it is not
