@@ -108,7 +108,7 @@ class TestPromise(DebtFollowupCommon):
 
     def test_broken_promise_activity_in_the_collectors_language(self):
         self.collector.lang = "pt_BR"
-        self._promise([("2026-03-10", 1000)])
+        promise = self._promise([("2026-03-10", 1000)])
         with freeze_time("2026-03-13 10:00:00"):
             self._check()
         activity = self.customer_it.activity_ids.filtered(
@@ -116,6 +116,8 @@ class TestPromise(DebtFollowupCommon):
         )
         self.assertEqual(activity.user_id, self.collector)
         self.assertIn("não foi cumprida (pago até agora:", activity.note)
+        # the date as Brazilians write it, not 2026-03-01
+        self.assertIn(f"feita em {promise.date.strftime('%d/%m/%Y')}", activity.note)
 
     def test_installment_plan_followed_stays_open(self):
         promise = self._promise([("2026-03-10", 500), ("2026-04-10", 500)])

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 from ..tools.promise import BROKEN, KEPT, evaluate_promise
 
@@ -198,7 +199,7 @@ class DebtFollowupPromise(models.Model):
         return self.env._(
             "The promise of %(amount)s made on %(date)s was not kept (paid so far: %(paid)s).",
             amount=self.currency_id.format(self.amount),
-            date=fields.Date.to_string(self.date),
+            date=format_date(self.env, self.date),
             paid=self.currency_id.format(self.paid_amount),
         )
 
