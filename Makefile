@@ -8,7 +8,7 @@ DEMO_DB ?= debt_followup_demo
 TEST_DB ?= debt_followup_test
 HTTP_PORT ?= 8069
 LANGS := it_IT,pt_PT,pt_BR
-PYTEST_ARGS ?= tests debt_followup_l10n_it_edi/tests
+PYTEST_ARGS ?= debt_followup/tests debt_followup_l10n_it_edi/tests tests
 
 .PHONY: setup demo demo-db test lint bench stop i18n
 
