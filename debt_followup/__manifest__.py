@@ -30,6 +30,7 @@
         "views/debt_followup_promise_views.xml",
         "views/debt_followup_calling_window_views.xml",
         "views/debt_followup_late_payment_rule_views.xml",
+        "views/debt_followup_case_views.xml",
         "views/res_partner_views.xml",
         "views/debt_followup_worklist_views.xml",
         "views/debt_followup_aging_views.xml",
@@ -39,6 +40,7 @@
         "report/debt_followup_letter_report.xml",
         "views/debt_followup_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": ["demo/debt_followup_demo.xml"],
     "assets": {
         "web.assets_backend": ["debt_followup/static/src/scss/*.scss"],

@@ -70,6 +70,11 @@ class AccountMove(models.Model):
             ),
         ]
 
+    def action_debt_open_case(self):
+        """The collection case of the invoice's customer in the invoice's company."""
+        self.ensure_one()
+        return self.commercial_partner_id.with_company(self.company_id).action_debt_open_case()
+
     def _compute_debt_promise_id(self):
         promises = self.env["debt.followup.promise"].search(
             [("state", "=", "open"), ("move_ids", "in", self.ids)], order="id"

@@ -38,6 +38,14 @@ class DebtFollowupCall(models.Model):
         check_company=True,
         domain=[("parent_id", "=", False)],
     )
+    case_id = fields.Many2one(
+        "debt.followup.case",
+        string="Collection Case",
+        readonly=True,
+        index=True,
+        check_company=True,
+        help="The case of the customer in the call's company; set when the call is logged.",
+    )
     move_ids = fields.Many2many(
         "account.move",
         "debt_followup_call_move_rel",
@@ -72,7 +80,7 @@ class DebtFollowupCall(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        calls = super().create(vals_list)
+        calls = super().create(self.env["debt.followup.case"]._debt_fill_case(vals_list))
         calls._debt_flag_outside_window()
         return calls
 

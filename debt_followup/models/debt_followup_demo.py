@@ -179,7 +179,8 @@ class DebtFollowupDemo(models.AbstractModel):
             ).no_followup = True
         # Today's daily run (without the cron's commits): "To do today" opens on
         # the actions due.
-        env["res.partner"]._debt_followup_candidates()._debt_followup_run(isolate=False)
+        Case = env["debt.followup.case"]
+        Case._debt_for_partners(Case._debt_followup_candidates())._debt_followup_run(isolate=False)
 
     @api.model
     def _setup_company(self, company):
@@ -269,8 +270,8 @@ class DebtFollowupDemo(models.AbstractModel):
         for key, (level, days_ago) in DEMO_LEVELS.items():
             level_record = self._company_level(env, level)
             action_date = today - timedelta(days=days_ago)
-            partners[key].write(
-                {"debt_followup_level_id": level_record.id, "debt_last_action_date": action_date}
+            env["debt.followup.case"]._debt_for_partners(partners[key]).write(
+                {"level_id": level_record.id, "last_action_date": action_date}
             )
             moves = env["account.move"].concat(
                 *(move for ref, move in invoices.items() if ref.startswith(f"{key}_"))

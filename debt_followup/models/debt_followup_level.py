@@ -101,12 +101,19 @@ class DebtFollowupLevel(models.Model):
 
     @api.model
     def _copy_ladder_to(self, companies):
-        """Give new companies the ladder of the main company, as a start."""
+        """Give the companies that have no ladder a copy of the main company's,
+        as a start (new companies, and those that existed before the install)."""
         main_company = self.env.ref("base.main_company", raise_if_not_found=False)
         if not main_company:
             return
-        ladder = self.search([("company_id", "=", main_company.id)])
-        for company in companies:
+        ladder = self.with_context(active_test=False).search([("company_id", "=", main_company.id)])
+        with_ladder = {
+            company.id
+            for (company,) in self.with_context(active_test=False)._read_group(
+                [("company_id", "in", companies.ids)], ["company_id"]
+            )
+        }
+        for company in companies.filtered(lambda c: c.id not in with_ladder):
             ladder.copy({"company_id": company.id})
 
     @api.model

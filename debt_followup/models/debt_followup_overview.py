@@ -114,8 +114,9 @@ class DebtFollowupOverview(models.Model):
             no_contact AS (
                 SELECT receivable.company_id, COUNT(DISTINCT receivable.partner_id) AS count
                   FROM receivable
-                  JOIN res_partner partner ON partner.id = receivable.partner_id
-                 WHERE partner.debt_no_contact
+                  JOIN debt_followup_case cs ON cs.partner_id = receivable.partner_id
+                   AND cs.company_id = receivable.company_id
+                 WHERE cs.no_contact
                    AND receivable.amount_residual > 0
                    AND receivable.date_maturity < %(today)s
               GROUP BY receivable.company_id

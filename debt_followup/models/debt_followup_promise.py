@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
@@ -31,6 +33,13 @@ class DebtFollowupPromise(models.Model):
         index=True,
         check_company=True,
         domain=[("parent_id", "=", False)],
+    )
+    case_id = fields.Many2one(
+        "debt.followup.case",
+        string="Collection Case",
+        readonly=True,
+        index=True,
+        check_company=True,
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -119,7 +128,7 @@ class DebtFollowupPromise(models.Model):
             if "residual_at_promise" not in vals:
                 moves = self.new({"move_ids": vals.get("move_ids", [])}).move_ids._origin
                 vals["residual_at_promise"] = sum(moves.mapped("amount_residual_signed"))
-        return super().create(vals_list)
+        return super().create(self.env["debt.followup.case"]._debt_fill_case(vals_list))
 
     @api.constrains("amount", "line_ids", "date")
     def _check_lines(self):
@@ -175,11 +184,16 @@ class DebtFollowupPromise(models.Model):
         return kept, broken
 
     def _debt_close(self, state, bodies):
-        """Close these open promises as ``state``, with a chatter note each
+        """Close these open promises as ``state``, with a note each on their case
         (``bodies``: ``{promise id: text}``) logged in one batch: the daily check
         may close thousands, and field tracking would log them one by one."""
         self.with_context(tracking_disable=True).state = state
-        self._message_log_batch(bodies=bodies)
+        by_case = {}
+        for promise in self:
+            by_case.setdefault(promise.case_id.id, []).append(bodies[promise.id])
+        self.case_id.sudo()._message_log_batch(
+            bodies={case_id: Markup("<br/>").join(texts) for case_id, texts in by_case.items()}
+        )
 
     def _debt_mark_kept(self):
         self._debt_close(
@@ -209,17 +223,17 @@ class DebtFollowupPromise(models.Model):
         # create (followers subscribed once per batch, not once per promise); the
         # activity in the language of the user who gets it.
         todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("res.partner")
+        model_id = self.env["ir.model"]._get_id("debt.followup.case")
         today = fields.Date.context_today(self)
         vals_list = []
         for promise in self:
-            user = promise.user_id or promise.partner_id._debt_followup_collector()
+            user = promise.user_id or promise.case_id._debt_collector()
             in_lang = promise.with_context(lang=user.lang or self.env.lang)
             vals_list.append(
                 {
                     "activity_type_id": todo.id,
                     "res_model_id": model_id,
-                    "res_id": promise.partner_id.id,
+                    "res_id": promise.case_id.id,
                     "automated": True,
                     "date_deadline": today,
                     "summary": in_lang.env._("Promise to pay broken"),
@@ -227,8 +241,8 @@ class DebtFollowupPromise(models.Model):
                     "user_id": user.id,
                 }
             )
-        self.env["mail.activity"].create(vals_list)
-        self.partner_id._debt_escalate_now()
+        self.env["mail.activity"].sudo().create(vals_list)
+        self.case_id._debt_escalate_now()
 
     @api.model
     def _cron_debt_promise_check(self):

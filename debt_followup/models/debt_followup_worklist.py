@@ -27,16 +27,18 @@ class DebtFollowupWorklist(models.Model):
             "summary",
             "user_id",
         ],
-        "res.partner": [
-            "debt_collector_id",
-            "debt_followup_level_id",
-            "debt_no_contact",
-            "phone",
-            "user_id",
+        "res.partner": ["phone", "user_id"],
+        "debt.followup.case": [
+            "collector_id",
+            "company_id",
+            "level_id",
+            "no_contact",
+            "partner_id",
         ],
     }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    case_id = fields.Many2one("debt.followup.case", string="Collection Case", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     phone = fields.Char(readonly=True)
@@ -64,7 +66,6 @@ class DebtFollowupWorklist(models.Model):
     def _table_query(self):
         company = self.env.company
         today = fields.Date.context_today(self)
-        key = str(company.id)
         return SQL(
             """
             WITH overdue AS (
@@ -79,10 +80,10 @@ class DebtFollowupWorklist(models.Model):
             ),
             due AS (
                 SELECT DISTINCT ON (act.res_id)
-                       act.res_id AS partner_id, act.activity_type_id, act.summary,
+                       act.res_id AS case_id, act.activity_type_id, act.summary,
                        act.user_id, act.date_deadline
                   FROM mail_activity act
-                 WHERE act.res_model = 'res.partner'
+                 WHERE act.res_model = 'debt.followup.case'
                    AND act.active
                    AND act.date_deadline <= %(today)s
                    AND act.activity_type_id IN (%(types)s)
@@ -93,9 +94,10 @@ class DebtFollowupWorklist(models.Model):
                    %(company)s AS company_id,
                    %(currency)s AS currency_id,
                    partner.phone AS phone,
-                   (partner.debt_collector_id ->> %(key)s)::int AS collector_id,
+                   cs.id AS case_id,
+                   cs.collector_id,
                    partner.user_id AS salesperson_id,
-                   (partner.debt_followup_level_id ->> %(key)s)::int AS level_id,
+                   cs.level_id,
                    due.activity_type_id,
                    due.summary AS activity_summary,
                    due.user_id AS activity_user_id,
@@ -103,17 +105,18 @@ class DebtFollowupWorklist(models.Model):
                    overdue.amount AS overdue_amount,
                    %(today)s - overdue.oldest AS days_overdue,
                    overdue.amount * (%(today)s - overdue.oldest) AS priority,
-                   partner.debt_no_contact AS no_contact
+                   cs.no_contact
               FROM overdue
-              JOIN due ON due.partner_id = overdue.partner_id
+              JOIN debt_followup_case cs
+                ON cs.partner_id = overdue.partner_id AND cs.company_id = %(company)s
+              JOIN due ON due.case_id = cs.id
               JOIN res_partner partner ON partner.id = overdue.partner_id
             """,
             items=self.env["account.move.line"]._debt_open_receivables_from(),
             today=today,
             company=company.id,
             currency=company.currency_id.id,
-            key=key,
-            types=self.env["res.partner"]._debt_activity_types_query(),
+            types=self.env["debt.followup.case"]._debt_activity_types_query(),
         )
 
     def action_open_partner(self):

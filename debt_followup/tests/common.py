@@ -46,6 +46,13 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _case(cls, partners, company=None):
+        """The collection cases of ``partners`` in ``company`` (default: the test
+        company), created when missing."""
+        Case = cls.env["debt.followup.case"].with_company(company or cls.company)
+        return Case._debt_for_partners(partners)
+
+    @classmethod
     def _create_overdue_invoice(cls, partner, amount, invoice_date, due_date, post=True):
         invoice = cls.env["account.move"].create(
             {

@@ -22,7 +22,7 @@ class TestCallWizard(DebtFollowupCommon):
         cls.call_type = cls.env.ref("debt_followup.mail_activity_type_debt_call")
         cls.phone_level = cls.levels.filtered(lambda lvl: lvl.delay == 7)
         cls.customer_it.with_company(cls.company).debt_followup_level_id = cls.phone_level
-        cls.customer_it.activity_schedule(
+        cls._case(cls.customer_it).activity_schedule(
             "debt_followup.mail_activity_type_debt_call", user_id=cls.collector.id
         )
 
@@ -40,7 +40,10 @@ class TestCallWizard(DebtFollowupCommon):
 
     def _activities(self):
         return self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_it.id)]
+            [
+                ("res_model", "=", "debt.followup.case"),
+                ("res_id", "=", self._case(self.customer_it).id),
+            ]
         )
 
     def _call_activities(self):
@@ -101,7 +104,7 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertEqual(self.invoice.debt_promise_id, promise)
         # The open collection call is done; the summary says what, who, next, never the note.
         self.assertFalse(self._call_activities())
-        for record in (self.customer_it, self.invoice):
+        for record in (self._case(self.customer_it), self.invoice):
             body = str(self._last_message(record).body)
             self.assertIn("Promise to pay", body)
             self.assertIn("3 installments", body)
@@ -147,15 +150,15 @@ class TestCallWizard(DebtFollowupCommon):
         activity = self._call_activities()
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.date_deadline, date(2026, 3, 3))
-        self.assertFalse(self.customer_it.debt_escalate_date)
+        self.assertFalse(self._case(self.customer_it).escalate_date)
         with freeze_time("2026-03-04 09:00:00"):
             self._wizard(outcome="busy").action_log_call()
-        self.assertFalse(self.customer_it.debt_escalate_date)
+        self.assertFalse(self._case(self.customer_it).escalate_date)
         with freeze_time("2026-03-05 09:00:00"):
             self._wizard(outcome="no_answer").action_log_call()
         self.customer_it.invalidate_recordset()
-        self.assertEqual(self.customer_it.debt_escalate_date, date(2026, 3, 5))
-        self.assertTrue(self.customer_it.debt_escalate_written_only)
+        self.assertEqual(self._case(self.customer_it).escalate_date, date(2026, 3, 5))
+        self.assertTrue(self._case(self.customer_it).escalate_written_only)
         self.assertFalse(self._call_activities())
 
     def test_failed_attempts_count_in_a_row_only(self):
@@ -165,7 +168,7 @@ class TestCallWizard(DebtFollowupCommon):
             self._wizard(outcome="reached").action_log_call()
         with freeze_time("2026-03-05 09:00:00"):
             self._wizard(outcome="busy").action_log_call()
-        self.assertFalse(self.customer_it.debt_escalate_date)
+        self.assertFalse(self._case(self.customer_it).escalate_date)
         self.assertEqual(len(self._call_activities()), 1)
 
     def test_third_party_records_nothing_of_the_debt(self):
@@ -181,7 +184,7 @@ class TestCallWizard(DebtFollowupCommon):
         self.assertFalse(
             self.invoice.message_ids.filtered(lambda m: "Collection call" in str(m.body))
         )
-        summary = str(self._last_message(self.customer_it).body)
+        summary = str(self._last_message(self._case(self.customer_it)).body)
         self.assertIn("Someone else answered", summary)
         self.assertNotIn("1,000", summary)
 
@@ -210,7 +213,7 @@ class TestCallWizard(DebtFollowupCommon):
     def test_paid_claimed_pauses_and_asks_the_accountant(self):
         self._wizard(outcome="paid_claimed").action_log_call()
         self.customer_it.invalidate_recordset()
-        self.assertEqual(self.customer_it.debt_paused_until, date(2026, 3, 8))
+        self.assertEqual(self._case(self.customer_it).paused_until, date(2026, 3, 8))
         self.assertIn(
             "Customer says it has paid: check and reconcile",
             self._activities().mapped("summary"),
@@ -219,8 +222,8 @@ class TestCallWizard(DebtFollowupCommon):
     def test_refused_makes_the_next_level_due(self):
         self._wizard(outcome="refused").action_log_call()
         self.customer_it.invalidate_recordset()
-        self.assertEqual(self.customer_it.debt_escalate_date, date(2026, 3, 3))
-        self.assertFalse(self.customer_it.debt_escalate_written_only)
+        self.assertEqual(self._case(self.customer_it).escalate_date, date(2026, 3, 3))
+        self.assertFalse(self._case(self.customer_it).escalate_written_only)
 
     def test_opened_from_invoices(self):
         other = self._create_overdue_invoice(self.customer_it, 300, "2026-01-01", "2026-01-31")

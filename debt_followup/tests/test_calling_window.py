@@ -249,7 +249,7 @@ class TestCallingWindow(DebtFollowupCommon):
         # Sunday 19 Apr 2026 12:00 Rome (CEST): no calls; next Monday 08:30 Rome.
         with freeze_time("2026-01-01"):
             self._create_overdue_invoice(self.customer_it, 5000, "2026-01-01", "2026-01-10")
-        self.customer_it.with_company(self.company)._debt_followup_run()
+        self._case(self.customer_it)._debt_followup_run()
         row = (
             self.env["debt.followup.worklist"]
             .with_user(self.collector)

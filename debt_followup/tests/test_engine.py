@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from odoo.addons.debt_followup.models.debt_followup_case import DebtFollowupCase
 from odoo.addons.debt_followup.models.res_partner import ResPartner
 from odoo.addons.debt_followup.tools.formatting import format_amount
 
@@ -36,7 +37,7 @@ class TestEngine(DebtFollowupCommon):
 
     def _activities(self, partner):
         return self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]
+            [("res_model", "=", "debt.followup.case"), ("res_id", "=", self._case(partner).id)]
         )
 
     def test_first_run_on_old_invoice_takes_first_level_only(self):
@@ -44,7 +45,7 @@ class TestEngine(DebtFollowupCommon):
         with freeze_time("2026-04-20"):  # 100 days overdue
             self._run()
         self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])
-        self.assertEqual(str(self.customer_it.debt_last_action_date), "2026-04-20")
+        self.assertEqual(str(self._case(self.customer_it).last_action_date), "2026-04-20")
         self.assertEqual(invoice.debt_followup_level_id, self.level[-3])
         self.assertEqual(str(invoice.debt_last_action_date), "2026-04-20")
         self.assertFalse(
@@ -109,7 +110,7 @@ class TestEngine(DebtFollowupCommon):
             self._run()
         activity = self._activities(self.customer_it)
         self.assertTrue(activity)
-        todo = self.customer_it.activity_schedule(
+        todo = self._case(self.customer_it).activity_schedule(
             "mail.mail_activity_data_todo", summary="Sales call"
         )
         with freeze_time("2026-04-22"):
@@ -120,12 +121,12 @@ class TestEngine(DebtFollowupCommon):
             self.assertEqual(self.customer_it.debt_followup_status, "ok")
             self._run()
         self.assertFalse(self.customer_it.debt_followup_level_id)
-        self.assertFalse(self.customer_it.debt_last_action_date)
+        self.assertFalse(self._case(self.customer_it).last_action_date)
         self.assertFalse(activity.exists().filtered("active"))
         self.assertTrue(todo.exists().active, "activities of others are left alone")
         self.assertIn(
             "Everything is paid",
-            str(self.customer_it.message_ids.mapped("body")),
+            str(self._case(self.customer_it).message_ids.mapped("body")),
         )
 
     def test_excluded_and_promised_invoices_get_no_action(self):
@@ -203,7 +204,9 @@ class TestEngine(DebtFollowupCommon):
         invoice = self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
         with freeze_time("2026-04-20"):
             self._run()
-        message = self.customer_it.message_ids.filtered(lambda m: m.message_type == "comment")
+        message = self._case(self.customer_it).message_ids.filtered(
+            lambda m: m.message_type == "comment"
+        )
         self.assertEqual(len(message), 1)
         self.assertEqual(message.subject, "Sollecito di pagamento")
         self.assertIn("Vi preghiamo", str(message.body))
@@ -214,18 +217,18 @@ class TestEngine(DebtFollowupCommon):
     def test_no_contact_gets_no_call_but_letter_and_pec_fallback(self):
         self.customer_it.debt_no_contact = True
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
-        self.customer_it.write(
-            {
-                "debt_followup_level_id": self.level[30].id,
-                "debt_last_action_date": "2026-03-01",
-            }
+        self._case(self.customer_it).write(
+            {"level_id": self.level[30].id, "last_action_date": "2026-03-01"}
         )
         with freeze_time("2026-04-20"):
             self._run()
         # Formal notice by PEC, no PEC address: a registered letter, PDF attached.
         self.assertEqual(self.customer_it.debt_followup_level_id, self.level[45])
         letter = self.env["ir.attachment"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_it.id)]
+            [
+                ("res_model", "=", "debt.followup.case"),
+                ("res_id", "=", self._case(self.customer_it).id),
+            ]
         )
         self.assertEqual(len(letter), 1)
         self.assertEqual(len(self._activities(self.customer_it)), 1)
@@ -254,8 +257,8 @@ class TestEngine(DebtFollowupCommon):
         )
         self.level[45].write({"mail_template_id": template.id, "auto_execute": True})
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
-        self.customer_it.write(
-            {"debt_followup_level_id": self.level[30].id, "debt_last_action_date": "2026-03-01"}
+        self._case(self.customer_it).write(
+            {"level_id": self.level[30].id, "last_action_date": "2026-03-01"}
         )
         with (
             patch.object(
@@ -266,12 +269,14 @@ class TestEngine(DebtFollowupCommon):
             self._run()
         mail = self.env["mail.mail"].search([("email_to", "=", "bianchi@pec.example.it")])
         self.assertEqual(mail.subject, "Formal notice")
-        self.assertIn("bianchi@pec.example.it", str(self.customer_it.message_ids.mapped("body")))
+        self.assertIn(
+            "bianchi@pec.example.it", str(self._case(self.customer_it).message_ids.mapped("body"))
+        )
 
     def test_legal_stops_automatic_actions(self):
         self._create_overdue_invoice(self.customer_it, 1000, "2025-01-01", "2025-01-10")
-        self.customer_it.write(
-            {"debt_followup_level_id": self.level[90].id, "debt_last_action_date": "2026-01-01"}
+        self._case(self.customer_it).write(
+            {"level_id": self.level[90].id, "last_action_date": "2026-01-01"}
         )
         extra = self.env["debt.followup.level"].create(
             {"name": "After legal", "sequence": 80, "delay": 120, "channel": "email"}
@@ -291,11 +296,11 @@ class TestEngine(DebtFollowupCommon):
         )
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
         self._create_overdue_invoice(customer_pt, 1000, "2025-01-01", "2025-01-10")
-        self.customer_it.write(
-            {"debt_followup_level_id": self.level[7].id, "debt_last_action_date": "2026-01-17"}
+        self._case(self.customer_it).write(
+            {"level_id": self.level[7].id, "last_action_date": "2026-01-17"}
         )
-        customer_pt.write(
-            {"debt_followup_level_id": self.level[90].id, "debt_last_action_date": "2026-01-01"}
+        self._case(customer_pt).write(
+            {"level_id": self.level[90].id, "last_action_date": "2026-01-01"}
         )
         (self.level[7] | self.level[90]).action_archive()
         with freeze_time("2026-04-20"):
@@ -309,18 +314,18 @@ class TestEngine(DebtFollowupCommon):
 
     def test_escalate_now_and_pause(self):
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-04-01")
-        self.customer_it.write(
-            {"debt_followup_level_id": self.level[7].id, "debt_last_action_date": "2026-04-10"}
+        self._case(self.customer_it).write(
+            {"level_id": self.level[7].id, "last_action_date": "2026-04-10"}
         )
         with freeze_time("2026-04-12"):
             self.assertEqual(str(self.customer_it.debt_next_action_date), "2026-04-21")
-            self.customer_it._debt_escalate_now(written_only=True)
+            self._case(self.customer_it)._debt_escalate_now(written_only=True)
             self.assertEqual(self.customer_it.debt_followup_status, "action_due")
             self._run()
         self.assertEqual(self.customer_it.debt_followup_level_id, self.level[20])
-        self.assertFalse(self.customer_it.debt_escalate_date)
+        self.assertFalse(self._case(self.customer_it).escalate_date)
         with freeze_time("2026-05-12"):
-            self.customer_it._debt_pause_followup(date(2026, 5, 20))
+            self._case(self.customer_it)._debt_pause_followup(date(2026, 5, 20))
             self.assertEqual(str(self.customer_it.debt_next_action_date), "2026-05-20")
             self._run()
         self.assertEqual(self.customer_it.debt_followup_level_id, self.level[20])
@@ -335,17 +340,17 @@ class TestEngine(DebtFollowupCommon):
         for partner in partners:
             self._create_overdue_invoice(partner, 300, "2026-01-01", "2026-01-10")
         broken = partners[1]
-        original = ResPartner._debt_followup_ask_written
+        original = DebtFollowupCase._debt_ask_written
 
         def failing(records, level, moves):
-            if broken in records:
+            if broken in records.partner_id:
                 raise ValueError("mail server down")
             return original(records, level, moves)
 
         with freeze_time("2026-04-20"):
             with (
-                patch.object(ResPartner, "_debt_followup_ask_written", failing),
-                self.assertLogs("odoo.addons.debt_followup.models.res_partner", "ERROR"),
+                patch.object(DebtFollowupCase, "_debt_ask_written", failing),
+                self.assertLogs("odoo.addons.debt_followup.models.debt_followup_case", "ERROR"),
             ):
                 self._run()
             self.assertEqual(len(self._activities(partners[0])), 1)
@@ -399,7 +404,9 @@ class TestEngine(DebtFollowupCommon):
         self._create_overdue_invoice(self.customer_it, 1000, "2026-04-01", "2026-04-15")
         with freeze_time("2026-04-10"):  # the courtesy reminder is due on the 12th
             self.customer_it.with_user(self.collector).action_debt_followup_send_reminder()
-        message = self.customer_it.message_ids.filtered(lambda m: m.message_type == "comment")
+        message = self._case(self.customer_it).message_ids.filtered(
+            lambda m: m.message_type == "comment"
+        )
         self.assertEqual(message.subject, "Payment reminder")
         self.assertEqual(message.author_id, self.collector.partner_id)
         self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])
@@ -412,7 +419,7 @@ class TestEngine(DebtFollowupCommon):
             self._create_overdue_invoice(partner, 300, "2026-01-01", "2026-01-10")
         with (
             freeze_time("2026-04-20"),
-            patch("odoo.addons.debt_followup.models.res_partner.FOLLOWUP_BATCH_SIZE", 2),
+            patch("odoo.addons.debt_followup.models.debt_followup_case.FOLLOWUP_BATCH_SIZE", 2),
         ):
             with self.enter_registry_test_mode(), self.registry.cursor() as cr:
                 env = self.cron.env(

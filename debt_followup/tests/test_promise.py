@@ -81,14 +81,14 @@ class TestPromise(DebtFollowupCommon):
         self._check()
         self.assertEqual(promise.state, "kept")
         self.assertEqual(promise.kept_rate, 100)
-        self.assertIn("Promise to pay kept", str(promise.message_ids.mapped("body")))
+        self.assertIn("Promise to pay kept", str(promise.case_id.message_ids.mapped("body")))
 
     def test_open_within_grace_days(self):
         promise = self._promise([("2026-03-10", 500), ("2026-04-10", 500)])
         with freeze_time("2026-03-12 10:00:00"):
             self._check()
         self.assertEqual(promise.state, "open")
-        self.assertFalse(self.customer_it.debt_escalate_date)
+        self.assertFalse(self._case(self.customer_it).escalate_date)
 
     def test_broken_after_grace_days(self):
         promise = self._promise([("2026-03-10", 500), ("2026-04-10", 500)])
@@ -97,21 +97,21 @@ class TestPromise(DebtFollowupCommon):
             self._check()
         self.assertEqual(promise.state, "broken")
         self.assertEqual(promise.kept_rate, 0)
-        self.assertIn("was not kept (paid so far:", str(promise.message_ids.mapped("body")))
-        activity = self.customer_it.activity_ids.filtered(
+        self.assertIn("was not kept (paid so far:", str(promise.case_id.message_ids.mapped("body")))
+        activity = self._case(self.customer_it).activity_ids.filtered(
             lambda a: a.summary == "Promise to pay broken"
         )
         self.assertEqual(activity.user_id, self.collector)
         # The next level is due now.
-        self.assertEqual(self.customer_it.debt_escalate_date, date(2026, 3, 13))
-        self.assertFalse(self.customer_it.debt_escalate_written_only)
+        self.assertEqual(self._case(self.customer_it).escalate_date, date(2026, 3, 13))
+        self.assertFalse(self._case(self.customer_it).escalate_written_only)
 
     def test_broken_promise_activity_in_the_collectors_language(self):
         self.collector.lang = "pt_BR"
         promise = self._promise([("2026-03-10", 1000)])
         with freeze_time("2026-03-13 10:00:00"):
             self._check()
-        activity = self.customer_it.activity_ids.filtered(
+        activity = self._case(self.customer_it).activity_ids.filtered(
             lambda a: a.summary == "Promessa de pagamento quebrada"
         )
         self.assertEqual(activity.user_id, self.collector)

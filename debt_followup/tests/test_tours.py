@@ -92,13 +92,13 @@ class TestTours(DebtFollowupCommon, HttpCase):
     def test_collector_logs_a_promise_in_two_installments(self):
         # The customer is due for its second call: the daily run plans it.
         written_reminder = self.levels.filtered(lambda level: level.sequence == 30)
-        self.customer_it.write(
+        self._case(self.customer_it).write(
             {
-                "debt_followup_level_id": written_reminder.id,
-                "debt_last_action_date": fields.Date.today() - timedelta(days=10),
+                "level_id": written_reminder.id,
+                "last_action_date": fields.Date.today() - timedelta(days=10),
             }
         )
-        self.customer_it._debt_followup_run(isolate=False)
+        self._case(self.customer_it)._debt_followup_run(isolate=False)
         self.start_tour(
             "/odoo/action-debt_followup.debt_followup_worklist_action",
             "debt_followup_collector",

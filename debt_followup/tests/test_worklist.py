@@ -26,7 +26,7 @@ class TestWorklist(DebtFollowupCommon):
     @freeze_time("2026-04-20")
     def test_worklist_lists_due_actions_by_priority(self):
         partners = self.customer_it | self.small | self.paid
-        partners.with_company(self.company)._debt_followup_run()
+        self._case(partners)._debt_followup_run()
         rows = self.env["debt.followup.worklist"].with_user(self.collector).search([])
         self.assertEqual(rows.partner_id, self.customer_it | self.small)
         self.assertEqual(rows[0].partner_id, self.customer_it, "5000 × 100 days first")
@@ -45,7 +45,7 @@ class TestWorklist(DebtFollowupCommon):
         self.assertEqual(self.customer_it.debt_collector_id, self.collector)
         self.assertEqual(self.small.debt_collector_id, self.collector)
         self.assertEqual(
-            self.customer_it._debt_open_activities().user_id,
+            self._case(self.customer_it)._debt_open_activities().user_id,
             self.collector,
             "open follow-up activities move to the new collector",
         )

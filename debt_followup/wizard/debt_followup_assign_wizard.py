@@ -29,8 +29,8 @@ class DebtFollowupAssignWizard(models.TransientModel):
         """Set the collector of the customers (in the current company) and hand
         their open follow-up activities over to it."""
         self.ensure_one()
-        partners = self.partner_ids.commercial_partner_id
-        # Collectors share out customers without the right to edit contacts.
-        partners.sudo().debt_collector_id = self.collector_id
-        partners._debt_open_activities().write({"user_id": self.collector_id.id})
+        cases = self.env["debt.followup.case"]._debt_for_partners(self.partner_ids)
+        cases._debt_check_collector()
+        cases.collector_id = self.collector_id
+        cases._debt_open_activities().write({"user_id": self.collector_id.id})
         return {"type": "ir.actions.act_window_close"}

@@ -365,10 +365,8 @@ class DebtFollowupCallWizard(models.TransientModel):
             }
         )
         # The collection call that was planned is this one; the outcome may plan the next.
-        planned = partner._debt_open_activities().filtered(
-            lambda a: (
-                a.activity_type_id == self.env.ref("debt_followup.mail_activity_type_debt_call")
-            )
+        planned = call.case_id._debt_open_activities(
+            self.env.ref("debt_followup.mail_activity_type_debt_call")
         )
         # Each outcome's effect: ``_debt_apply_<outcome>(call)`` returns the next
         # step for the summary; a reached call without promise has none.
@@ -385,8 +383,8 @@ class DebtFollowupCallWizard(models.TransientModel):
         return False
 
     def _debt_post_summary(self, call, next_step, planned):
-        """One short line on the customer and its invoices: outcome, who and
-        the next step. Never the note: the chatter is read by more people."""
+        """One short line on the case and the invoices: outcome, who and the next
+        step. Never the note: the invoices' chatter is read by more people."""
         outcome = dict(call._fields["outcome"]._description_selection(self.env))[call.outcome]
         body = self.env._(
             "Collection call by %(user)s: %(outcome)s.",
@@ -398,25 +396,30 @@ class DebtFollowupCallWizard(models.TransientModel):
         if planned:
             planned.action_feedback(feedback=body)
         else:
-            # Collectors may not edit customers, hence not post on them either.
-            call.partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+            call.case_id.message_post(body=body, subtype_xmlid="mail.mt_note")
         if call.move_ids:
             call.move_ids._message_log_batch(bodies=dict.fromkeys(call.move_ids.ids, body))
 
     def _debt_schedule(self, act_type_xmlid, summary, user, date_deadline=None, note=""):
-        """An activity on the customer. Collectors may not edit customers: the
-        wizard, which only they can use, schedules it for them."""
-        self.partner_id.commercial_partner_id.sudo().activity_schedule(
+        """An activity on the customer's case, for ``user`` (who may be a manager
+        or an accountant of the company)."""
+        self._debt_case().sudo().activity_schedule(
             act_type_xmlid, date_deadline=date_deadline, summary=summary, note=note, user_id=user.id
+        )
+
+    def _debt_case(self):
+        return (
+            self.env["debt.followup.case"]
+            .with_company(self.company_id)
+            ._debt_for_partners(self.partner_id)
         )
 
     def _debt_schedule_call(self, moment, summary):
         """A collection-call activity for the collector on the call's day."""
-        partner = self.partner_id.commercial_partner_id
         self._debt_schedule(
             "debt_followup.mail_activity_type_debt_call",
             summary,
-            partner._debt_followup_collector(),
+            self._debt_case()._debt_collector(),
             date_deadline=fields.Date.context_today(self, moment),
         )
 
@@ -491,7 +494,7 @@ class DebtFollowupCallWizard(models.TransientModel):
             limit=limit,
         )
         if len(last_calls) == limit and all(c.outcome in FAILED_OUTCOMES for c in last_calls):
-            partner._debt_escalate_now(written_only=True)
+            call.case_id._debt_escalate_now(written_only=True)
             return self.env._(
                 "%(count)s calls in a row without answer: the written reminder is due.",
                 count=limit,
@@ -514,7 +517,7 @@ class DebtFollowupCallWizard(models.TransientModel):
         self._debt_schedule(
             "mail.mail_activity_data_todo",
             self.env._("Find a correct phone number"),
-            call.partner_id._debt_followup_collector(),
+            call.case_id._debt_collector(),
         )
         return self.env._("Number flagged as wrong; a correct contact is to be found.")
 
@@ -535,7 +538,7 @@ class DebtFollowupCallWizard(models.TransientModel):
 
     def _debt_apply_paid_claimed(self, call):
         until = fields.Date.context_today(self) + timedelta(days=PAID_CLAIMED_PAUSE_DAYS)
-        call.partner_id._debt_pause_followup(until)
+        call.case_id._debt_pause_followup(until)
         self._debt_schedule(
             "mail.mail_activity_data_todo",
             self.env._("Customer says it has paid: check and reconcile"),
@@ -547,5 +550,5 @@ class DebtFollowupCallWizard(models.TransientModel):
         )
 
     def _debt_apply_refused(self, call):
-        call.partner_id._debt_escalate_now()
+        call.case_id._debt_escalate_now()
         return self.env._("The next follow-up step is due now.")

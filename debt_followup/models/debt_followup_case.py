@@ -1,0 +1,1296 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from typing import NamedTuple
+
+from babel.dates import format_datetime
+from markupsafe import Markup
+from psycopg2 import errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+from odoo.tools import SQL, split_every
+
+from ..tools.escalation import Step, followup_status, next_step
+from ..tools.formatting import babel_locale, format_amount, format_short_date
+from ..tools.messaging import whatsapp_url
+from .debt_followup_level import WRITTEN_CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+FOLLOWUP_STATUSES = [
+    ("ok", "Nothing overdue"),
+    ("overdue", "Overdue"),
+    ("action_due", "Action due"),
+    ("promised", "Promised"),
+    ("excluded", "Excluded"),
+]
+# Activity types the run plans; the reset closes the open ones.
+DEBT_ACTIVITY_TYPES = (
+    "debt_followup.mail_activity_type_debt_call",
+    "debt_followup.mail_activity_type_debt_written",
+    "debt_followup.mail_activity_type_debt_visit",
+    "debt_followup.mail_activity_type_debt_legal",
+)
+# Customers handled per transaction by the daily run.
+FOLLOWUP_BATCH_SIZE = 200
+# Attempts at locking a batch that other cron workers keep committing.
+LOCK_ATTEMPTS = 3
+# Where a customer stands on its company's ladder: the case's columns that the
+# status query reads.
+CASE_STATE_FIELDS = (
+    "no_contact",
+    "level_id",
+    "last_action_date",
+    "escalate_date",
+    "escalate_written_only",
+    "paused_until",
+)
+# Columns of ``_debt_overdue_query`` after the partner id.
+OVERDUE_COLUMNS = (
+    "amount",
+    "count",
+    "oldest_overdue",
+    "credit",
+    "eligible_amount",
+    "promised_amount",
+    "oldest_eligible",
+    "unpaid",
+    "balance",
+    "promised",
+    "activity_due",
+    *CASE_STATE_FIELDS,
+)
+# Cleared when a step is taken, or when everything is paid (with the level).
+STEP_RESET = {"escalate_date": False, "escalate_written_only": False, "paused_until": False}
+# Context of writes that nobody needs to be told about: no tracking, no
+# invoice lines to resynchronise nor balance to check, and the invoices are not
+# "manually modified" (e-invoicing reads that flag).
+QUIET_WRITE = {
+    "tracking_disable": True,
+    "skip_invoice_sync": True,
+    "skip_is_manually_modified": True,
+    "check_move_validity": False,
+}
+# What each channel does, one short method each (``(level, moves)`` on cases).
+CHANNEL_ACTIONS = {
+    "phone": "_debt_action_phone",
+    "email": "_debt_action_email",
+    "pec": "_debt_action_pec",
+    "letter": "_debt_action_letter",
+    "sms": "_debt_action_sms",
+    "visit": "_debt_action_visit",
+    "legal": "_debt_action_legal",
+}
+
+
+class PaymentStatus(NamedTuple):
+    """What a salesperson and the daily run know of a customer's debt."""
+
+    overdue_amount: float
+    overdue_count: int
+    oldest_overdue_days: int
+    unapplied_credit: float
+    promised_amount: float
+    next_level: object  # debt.followup.level, empty when no step is due
+    next_date: object  # date from which the next step may run, or False
+    status: str  # a key of FOLLOWUP_STATUSES
+    unpaid: bool
+
+
+class LadderPlan(NamedTuple):
+    """A company's ladder as the escalation rule reads it."""
+
+    levels: object  # debt.followup.level, in ladder order
+    steps: list  # tools.escalation.Step of each level
+    positions: dict  # level id: index in the ladder
+    final: set  # ids of the levels after which nothing is automatic (legal)
+    interval: int  # minimum number of days between two steps
+
+
+# A customer with nothing open in the company.
+NO_DEBT = PaymentStatus(0.0, 0, 0, 0.0, 0.0, None, False, "ok", False)
+
+
+class DebtFollowupCase(models.Model):
+    _name = "debt.followup.case"
+    _description = "Collection Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+    _mail_post_access = "read"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        domain=[("parent_id", "=", False)],
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    level_id = fields.Many2one(
+        "debt.followup.level",
+        string="Follow-up Level",
+        check_company=True,
+        tracking=True,
+        help="Last follow-up step taken for this customer.",
+    )
+    last_action_date = fields.Date(string="Last Follow-up Action", readonly=True)
+    escalate_date = fields.Date(
+        string="Escalate On",
+        readonly=True,
+        help="The next follow-up step is due from this date, whatever its delay "
+        "(a refused call, a broken promise).",
+    )
+    escalate_written_only = fields.Boolean(
+        string="Next Written Step",
+        readonly=True,
+        help="The step due on the escalation date is the next written one "
+        "(the customer does not answer the phone).",
+    )
+    paused_until = fields.Date(
+        string="Follow-up Paused Until",
+        help="No follow-up step before this date (the customer says it has paid).",
+    )
+    last_contact_date = fields.Datetime(
+        string="Last Written Reminder",
+        readonly=True,
+        help="Last e-mail, PEC, SMS or letter sent about overdue invoices.",
+    )
+    collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        tracking=True,
+        domain=lambda self: [
+            ("all_group_ids", "in", self.env.ref("debt_followup.group_debt_collector").id),
+            ("share", "=", False),
+        ],
+    )
+    no_contact = fields.Boolean(
+        string="Stop Contact",
+        tracking=True,
+        help="The customer asked in writing not to be called or e-mailed: "
+        "formal letters and legal steps remain possible.",
+    )
+    state = fields.Selection(
+        FOLLOWUP_STATUSES,
+        string="Status",
+        compute="_compute_status",
+        search="_search_state",
+    )
+    next_action_date = fields.Date(string="Next Follow-up Action", compute="_compute_status")
+    next_level_id = fields.Many2one(
+        "debt.followup.level", string="Next Step", compute="_compute_status"
+    )
+    overdue_amount = fields.Monetary(string="Overdue Amount", compute="_compute_status")
+    overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_status")
+    oldest_overdue_days = fields.Integer(string="Days Overdue", compute="_compute_status")
+    call_ids = fields.One2many("debt.followup.call", "case_id", string="Calls")
+    promise_ids = fields.One2many("debt.followup.promise", "case_id", string="Promises to Pay")
+    call_count = fields.Integer(compute="_compute_counts")
+    promise_count = fields.Integer(compute="_compute_counts")
+    move_ids = fields.One2many(
+        "account.move",
+        compute="_compute_move_ids",
+        string="Followed-up Invoices",
+        help="Invoices of this company that a follow-up step included.",
+    )
+
+    _partner_company_uniq = models.UniqueIndex(
+        "(partner_id, company_id)", "A customer has one collection case per company."
+    )
+
+    # ------------------------------------------------------------------
+    # Cases: one per customer and company, created when first needed
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_for_partners(self, partners):
+        """The current company's cases of these partners' commercial entities, in
+        their order, created when missing. One statement creates the missing ones
+        and tolerates a concurrent creation (a unique index and ``ON CONFLICT``):
+        two workers, or a worker and a collector, never create a case twice."""
+        commercial = partners.commercial_partner_id
+        company = self.env.company
+        if not commercial:
+            return self.browse()
+        self.flush_model(["partner_id", "company_id"])
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO debt_followup_case
+                       (partner_id, company_id, create_uid, write_uid, create_date, write_date)
+                SELECT partner_id, %(company)s, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(partners)s::int[]) AS partner_id
+                ON CONFLICT (partner_id, company_id) DO NOTHING
+                """,
+                company=company.id,
+                uid=self.env.uid,
+                partners=commercial.ids,
+            )
+        )
+        cases = self.sudo().search_fetch(
+            [("partner_id", "in", commercial.ids), ("company_id", "=", company.id)],
+            ["partner_id"],
+        )
+        by_partner = {case.partner_id.id: case.id for case in cases}
+        return self.browse([by_partner[partner.id] for partner in commercial])
+
+    @api.model
+    def _debt_fill_case(self, vals_list):
+        """Give records about to be created for a customer (calls, promises) the
+        case of their company, created when missing."""
+        for vals in vals_list:
+            if vals.get("partner_id") and not vals.get("case_id"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["case_id"] = self.with_company(company)._debt_for_partners(partner).id
+        return vals_list
+
+    @api.depends("partner_id")
+    def _compute_display_name(self):
+        for case in self:
+            case.display_name = case.partner_id.display_name
+
+    def _compute_counts(self):
+        calls = dict(
+            self.env["debt.followup.call"]._read_group(
+                [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+            )
+        )
+        promises = dict(
+            self.env["debt.followup.promise"]._read_group(
+                [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+            )
+        )
+        for case in self:
+            case.call_count = calls.get(case, 0)
+            case.promise_count = promises.get(case, 0)
+
+    def _compute_move_ids(self):
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("commercial_partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("debt_followup_level_id", "!=", False),
+                ],
+                ["commercial_partner_id", "company_id"],
+            )
+        )
+        grouped = moves.grouped(lambda m: (m.commercial_partner_id, m.company_id))
+        for case in self:
+            case.move_ids = grouped.get((case.partner_id, case.company_id), moves.browse()).sudo(
+                False
+            )
+
+    def _debt_check_collector(self):
+        """Who may act on a case: a collector of its company (hiding a button is
+        not a permission)."""
+        if not self.env.su and not self.env.user.has_group("debt_followup.group_debt_collector"):
+            raise AccessError(
+                self.env._("Only debt collectors may act on a customer's collection case.")
+            )
+        self.check_access("write")
+
+    @api.constrains("collector_id")
+    def _check_collector_id(self):
+        group = self.env.ref("debt_followup.group_debt_collector")
+        for case in self.filtered("collector_id"):
+            user = case.collector_id
+            if user.share or not user.active or group not in user.sudo().all_group_ids:
+                raise UserError(
+                    self.env._(
+                        "%(user)s cannot be the collector of %(customer)s: "
+                        "choose an active user with the Collector rights.",
+                        user=user.name,
+                        customer=case.partner_id.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        if "collector_id" in vals:
+            # The collector follows the case (debtor replies reach them); nobody else.
+            result = super().write(vals)
+            collectors = self.collector_id.partner_id
+            self.sudo().message_subscribe(partner_ids=collectors.ids)
+            return result
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Payment status: a constant number of queries for the whole recordset
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _debt_overdue_query(self, partner_ids=None):
+        """One grouped query over the receivable items of the current company.
+
+        Per commercial partner: overdue residual (disputed and promised included),
+        number of overdue invoices, oldest overdue due date, paid but not matched
+        (payments, credit notes), overdue residual that follow-up may chase (no
+        exclusion, no open promise), overdue residual covered by an open promise,
+        the oldest due date among the items follow-up may chase (overdue or not:
+        courtesy steps look ahead), whether anything is unpaid at all, the net
+        receivable (Odoo's ``credit`` in this company, without a second query),
+        the amount of the open promises, whether a follow-up activity is due on
+        the case, and the case's ``CASE_STATE_FIELDS``.
+        """
+        self.env["debt.followup.promise"].flush_model(
+            ["state", "move_ids", "amount", "partner_id", "company_id"]
+        )
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "active", "date_deadline", "activity_type_id"]
+        )
+        self.flush_model(["partner_id", "company_id", *CASE_STATE_FIELDS])
+        today = fields.Date.context_today(self)
+        company = self.env.company.id
+
+        # The partners asked for, in every subquery (a batch of the daily run
+        # reads its own activities and promises, not the whole company's), as
+        # one array that the planner does not estimate element by element.
+        asked = (
+            SQL("WITH asked AS (SELECT %s::int[] AS ids)", list(partner_ids))
+            if partner_ids
+            else SQL()
+        )
+
+        def among(column):
+            if not partner_ids:
+                return SQL()
+            return SQL("AND %s = ANY((SELECT ids FROM asked)::int[])", SQL(column))
+
+        overdue = SQL("aml.amount_residual > 0 AND aml.date_maturity < %s", today)
+        eligible = SQL(
+            "aml.amount_residual > 0 AND aml.no_followup IS NOT TRUE AND promised.move_id IS NULL"
+        )
+        # Totals per customer first, then one row of the other tables per customer;
+        # amounts as float8, as the ORM reads them (no Decimal to convert).
+        return SQL(
+            """
+            %(asked)s
+            SELECT totals.*,
+                   COALESCE(promises.amount, 0)::float8,
+                   due.res_id IS NOT NULL,
+                   COALESCE(cs.no_contact, FALSE), cs.level_id, cs.last_action_date,
+                   cs.escalate_date, COALESCE(cs.escalate_written_only, FALSE),
+                   cs.paused_until
+              FROM (
+                SELECT aml.partner_id,
+                       COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0)::float8,
+                       COUNT(DISTINCT aml.move_id) FILTER (WHERE %(overdue)s),
+                       MIN(aml.date_maturity) FILTER (WHERE %(overdue)s),
+                       COALESCE(-SUM(aml.amount_residual) FILTER (
+                           WHERE aml.amount_residual < 0), 0)::float8,
+                       COALESCE(SUM(aml.amount_residual) FILTER (
+                           WHERE %(overdue)s AND %(eligible)s), 0)::float8,
+                       COALESCE(SUM(aml.amount_residual) FILTER (
+                           WHERE %(overdue)s AND aml.no_followup IS NOT TRUE
+                             AND promised.move_id IS NOT NULL), 0)::float8,
+                       MIN(aml.date_maturity) FILTER (WHERE %(eligible)s),
+                       BOOL_OR(aml.amount_residual > 0),
+                       COALESCE(SUM(aml.amount_residual), 0)::float8
+                  FROM %(items)s
+             LEFT JOIN (SELECT DISTINCT rel.move_id
+                          FROM debt_followup_promise_move_rel rel
+                          JOIN debt_followup_promise promise ON promise.id = rel.promise_id
+                         WHERE promise.state = 'open'
+                           %(among_promised)s) promised ON promised.move_id = aml.move_id
+                 WHERE aml.company_id = %(company)s
+                   %(among_items)s
+              GROUP BY aml.partner_id
+              ) totals
+         LEFT JOIN debt_followup_case cs
+                ON cs.partner_id = totals.partner_id AND cs.company_id = %(company)s
+         LEFT JOIN (SELECT partner_id, SUM(amount) AS amount
+                      FROM debt_followup_promise
+                     WHERE state = 'open' AND company_id = %(company)s
+                       %(among_promises)s
+                  GROUP BY partner_id) promises ON promises.partner_id = totals.partner_id
+         LEFT JOIN (SELECT DISTINCT res_id
+                      FROM mail_activity
+                     WHERE res_model = 'debt.followup.case' AND active
+                       AND date_deadline <= %(today)s
+                       AND activity_type_id IN (%(types)s)) due ON due.res_id = cs.id
+            """,
+            items=self.env["account.move.line"]._debt_open_receivables_from(),
+            overdue=overdue,
+            eligible=eligible,
+            today=today,
+            types=self._debt_activity_types_query(),
+            company=company,
+            asked=asked,
+            among_items=among("aml.partner_id"),
+            among_promised=among("promise.partner_id"),
+            among_promises=among("partner_id"),
+        )
+
+    @api.model
+    def _debt_overdue_data(self, partner_ids=None):
+        """The rows of :meth:`_debt_overdue_query` as dicts, by commercial partner id."""
+        rows = self.env.execute_query(self._debt_overdue_query(partner_ids))
+        return {row[0]: dict(zip(OVERDUE_COLUMNS, row[1:], strict=True)) for row in rows}
+
+    @api.model
+    def _debt_ladder(self):
+        """Active levels of the current company, in ladder order, with what the
+        escalation rule reads of them."""
+        return self.env["debt.followup.level"].search_fetch(
+            [("company_id", "=", self.env.company.id)],
+            ["sequence", "delay", "channel"],
+            order="sequence, delay, id",
+        )
+
+    @api.model
+    def _debt_horizon(self, ladder, today):
+        """Last due date that a step of ``ladder`` may follow up today (the courtesy
+        step looks ahead of the due date)."""
+        first_delay = min(ladder.mapped("delay"), default=1)
+        return today - timedelta(days=min(first_delay, 1))
+
+    @api.model
+    def _debt_activity_types_query(self):
+        """Ids of the activity types follow-up plans and closes, as a subquery:
+        the addon's own types and the case types set on levels (a generic
+        "To Do" is not the addon's to close)."""
+        self.env["debt.followup.level"].flush_model(["activity_type_id", "active"])
+        self.env["mail.activity.type"].flush_model(["res_model"])
+        # Ids from the cached xmlid table: no query per type.
+        ir_model_data = self.env["ir.model.data"]
+        own = [
+            res_id
+            for xmlid in DEBT_ACTIVITY_TYPES
+            if (res_id := ir_model_data._xmlid_to_res_id(xmlid))
+        ]
+        return SQL(
+            """SELECT id FROM mail_activity_type WHERE id = ANY(%s)
+               UNION
+               SELECT level.activity_type_id
+                 FROM debt_followup_level level
+                 JOIN mail_activity_type type ON type.id = level.activity_type_id
+                WHERE level.active AND type.res_model = 'debt.followup.case'""",
+            own,
+        )
+
+    @api.model
+    def _debt_activity_types(self):
+        rows = self.env.execute_query(self._debt_activity_types_query())
+        return self.env["mail.activity.type"].browse(row[0] for row in rows)
+
+    def _debt_open_activities(self, activity_type=None):
+        """Open follow-up activities of these cases (of ``activity_type`` only)."""
+        types = activity_type or self._debt_activity_types()
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "in", types.ids),
+                ]
+            )
+        )
+
+    @api.model
+    def _debt_statuses(self, data):
+        """``{commercial partner id: PaymentStatus}`` from the rows of
+        :meth:`_debt_overdue_data`."""
+        if not data:
+            return {}
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        ladder = self._debt_ladder()
+        plan = LadderPlan(
+            levels=ladder,
+            steps=[Step(level.delay, level.channel in WRITTEN_CHANNELS) for level in ladder],
+            positions={level.id: index for index, level in enumerate(ladder)},
+            final={level.id for level in ladder if level.channel == "legal"},
+            interval=company.debt_followup_interval,
+        )
+        levels = list(ladder)
+        no_level = ladder.browse()
+        min_amount = company.debt_min_amount
+        result = {}
+        for partner_id, values in data.items():
+            step = None
+            if values["unpaid"] and values["balance"] > min_amount:
+                step = self._debt_next_step(plan, values, values["oldest_eligible"])
+            oldest = values["oldest_overdue"]
+            result[partner_id] = PaymentStatus(
+                overdue_amount=values["amount"],
+                overdue_count=values["count"],
+                oldest_overdue_days=(today - oldest).days if oldest else 0,
+                unapplied_credit=values["credit"],
+                promised_amount=values["promised"],
+                next_level=levels[step.index] if step else no_level,
+                next_date=step.date if step else False,
+                status=followup_status(
+                    overdue=values["amount"],
+                    chased=values["eligible_amount"],
+                    promised=values["promised_amount"],
+                    no_contact=values["no_contact"],
+                    action_due=bool(step and step.date <= today) or values["activity_due"],
+                ),
+                unpaid=values["unpaid"],
+            )
+        return result
+
+    @api.model
+    def _debt_next_step(self, plan, state, oldest_due_date):
+        """The step due next for a customer, as a ``NextStep(index in the ladder,
+        first date)``, or ``None``. ``plan`` is the company's :class:`LadderPlan`,
+        ``state`` the case's ``CASE_STATE_FIELDS`` as plain values."""
+        current_id = state["level_id"]
+        if not oldest_due_date or current_id in plan.final:
+            return None
+        current_index = plan.positions.get(current_id)
+        if current_id and current_index is None:
+            # An archived level: place the customer after the steps it has reached.
+            current = plan.levels.browse(current_id).exists()
+            if current.channel == "legal":
+                return None
+            earlier = [i for i, level in enumerate(plan.levels) if level.delay <= current.delay]
+            current_index = earlier[-1] if earlier else None
+        return next_step(
+            plan.steps,
+            current_index,
+            oldest_due_date,
+            state["last_action_date"],
+            plan.interval,
+            escalate_date=state["escalate_date"],
+            written_only=state["escalate_written_only"],
+            paused_until=state["paused_until"],
+        )
+
+    @api.model
+    def _debt_partner_statuses(self, partner_ids=None):
+        """``{commercial partner id: PaymentStatus}`` in the current company, of
+        these commercial partners (default: every customer with something open)."""
+        return self._debt_statuses(self._debt_overdue_data(partner_ids))
+
+    @api.depends_context("company")
+    @api.depends("level_id", "no_contact", "paused_until", "escalate_date")
+    def _compute_status(self):
+        for company, cases in self.grouped("company_id").items():
+            statuses = self.with_company(company)._debt_partner_statuses(cases.partner_id.ids)
+            for case in cases:
+                status = statuses.get(case.partner_id.id, NO_DEBT)
+                case.state = status.status
+                case.next_action_date = status.next_date
+                case.next_level_id = status.next_level
+                case.overdue_amount = status.overdue_amount
+                case.overdue_count = status.overdue_count
+                case.oldest_overdue_days = status.oldest_overdue_days
+        (self - self.filtered("company_id")).state = "ok"
+
+    def _search_state(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        statuses = self._debt_partner_statuses()
+        partner_ids = [pid for pid, status in statuses.items() if status.status in value]
+        domain = Domain("company_id", "=", self.env.company.id) & Domain(
+            "partner_id", "in", partner_ids
+        )
+        if "ok" in value:
+            domain |= Domain("company_id", "=", self.env.company.id) & Domain(
+                "partner_id", "not in", list(statuses)
+            )
+        return ~domain if operator == "not in" else domain
+
+    # ------------------------------------------------------------------
+    # The daily run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_debt_followup(self):
+        """The daily follow-up run over all companies.
+
+        Selects what is left to do today (a customer acted upon today is not
+        selected again, so that a run that the scheduler stops after its slice
+        and starts again costs nothing extra), then works in batches of cases,
+        each locked with ``try_lock_for_update`` (cases another worker holds are
+        skipped) and committed with ``ir.cron._commit_progress``.
+        """
+        todo = []
+        ladders = self.env["debt.followup.level"].sudo()._read_group([], ["company_id"])
+        for (company,) in ladders:
+            partners = self.with_company(company)._debt_followup_candidates()
+            todo.extend((company, ids) for ids in split_every(FOLLOWUP_BATCH_SIZE, partners.ids))
+        remaining = sum(len(ids) for _company, ids in todo)
+        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        # E-mails of the run go through the mail queue, not inside the batch.
+        runner = self.with_context(mail_notify_force_send=False)
+        for company, ids in todo:
+            in_company = runner.with_company(company)
+            partners = self.env["res.partner"].browse(ids)
+            cases = in_company._debt_followup_lock(partners)
+            cases._debt_followup_run()
+            remaining -= len(ids)
+            if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
+                break
+
+    @api.model
+    def _debt_followup_lock(self, partners):
+        """The cases of a batch of customers that this worker could lock, created
+        when missing; those another worker holds are skipped. Under PostgreSQL's
+        repeatable read, a row that another worker committed after this
+        transaction's snapshot cannot be locked nor inserted again
+        (serialization failure): commit, which takes a new snapshot, and try
+        again."""
+        for _attempt in range(LOCK_ATTEMPTS):
+            try:
+                with self.env.cr.savepoint():
+                    cases = self._debt_for_partners(partners).try_lock_for_update()
+                    # Another worker may have committed these cases a moment ago.
+                    cases.invalidate_recordset()
+                    return cases
+            except errors.SerializationFailure:
+                self.env["ir.cron"]._commit_progress()
+        _logger.info("Follow-up batch of %s customers left for the next run", len(partners))
+        return self.browse()
+
+    @api.model
+    def _debt_followup_candidates(self):
+        """Commercial partners of the current company that the run must look at
+        today: those with unpaid items within reach of the ladder, and those at a
+        level (they may have paid everything), except those acted upon today."""
+        today = fields.Date.context_today(self)
+        horizon = self._debt_horizon(self._debt_ladder(), today)
+        self.flush_model(["partner_id", "company_id", "level_id", "last_action_date"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT aml.partner_id
+                  FROM %(items)s
+                 WHERE aml.amount_residual > 0
+                   AND aml.date_maturity <= %(horizon)s
+                   AND aml.company_id = %(company)s
+                 UNION
+                SELECT partner_id FROM debt_followup_case
+                 WHERE company_id = %(company)s AND level_id IS NOT NULL
+                EXCEPT
+                SELECT partner_id FROM debt_followup_case
+                 WHERE company_id = %(company)s AND last_action_date = %(today)s
+                 ORDER BY 1
+                """,
+                items=self.env["account.move.line"]._debt_open_receivables_from(),
+                horizon=horizon,
+                company=self.env.company.id,
+                today=today,
+            )
+        )
+        return self.env["res.partner"].browse([row[0] for row in rows])
+
+    def _debt_followup_run(self, isolate=True):
+        """Take the follow-up step due today for these cases, in the current
+        company; reset those that paid everything. With ``isolate`` (the daily
+        run), a case whose step fails is logged and left for the next run while
+        the others go on; without it (a button), the error is raised."""
+        today = fields.Date.context_today(self)
+        self.fetch(["partner_id", "level_id"])
+        statuses = self._debt_partner_statuses(self.partner_id.ids)
+        to_reset = self.filtered(
+            lambda c: c.level_id and not statuses.get(c.partner_id.id, NO_DEBT).unpaid
+        )
+        if to_reset and isolate:
+            try:
+                with self.env.cr.savepoint():
+                    to_reset._debt_followup_reset()
+            except Exception:
+                _logger.exception("Follow-up reset failed for cases %s", to_reset.ids)
+        elif to_reset:
+            to_reset._debt_followup_reset()
+        due = defaultdict(list)
+        for case in self - to_reset:
+            status = statuses.get(case.partner_id.id, NO_DEBT)
+            if status.next_level and status.next_date <= today:
+                due[status.next_level].append(case.id)
+        for level, ids in due.items():
+            cases = self.browse(ids)
+            moves = cases._debt_followup_moves(level)
+            if not isolate:
+                cases._debt_followup_take_step(level, moves)
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    cases._debt_followup_take_step(level, moves)
+            except Exception:
+                _logger.warning(
+                    "Follow-up step %s failed for a batch; retrying one customer at a time",
+                    level.display_name,
+                    exc_info=True,
+                )
+                for case in cases.exists():
+                    try:
+                        with self.env.cr.savepoint():
+                            case._debt_followup_take_step(level, case._debt_moves_of(moves))
+                    except Exception:
+                        _logger.exception(
+                            "Follow-up step %s failed for case %s", level.display_name, case.id
+                        )
+
+    @api.model
+    def _debt_overdue_domain(self, today=None):
+        """The open overdue receivable items that follow-up chases (the one
+        predicate of the addon's searches on ``account.move.line``)."""
+        today = today or fields.Date.context_today(self)
+        return Domain(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("no_followup", "=", False),
+                ("date_maturity", "<", today),
+            ]
+        )
+
+    def _debt_followup_moves(self, level):
+        """Invoices of these cases included in ``level``'s step."""
+        return self._debt_step_moves(self.partner_id, level)
+
+    @api.model
+    def _debt_step_moves(self, partners, level):
+        """Invoices of these commercial partners included in ``level``'s step:
+        unpaid, not excluded, not covered by an open promise, due (or, for a
+        courtesy step, about to be due)."""
+        today = fields.Date.context_today(self)
+        due_before = max(today, today - timedelta(days=level.delay - 1))
+        lines = self.env["account.move.line"].search_fetch(
+            self._debt_overdue_domain(due_before) & Domain("partner_id", "in", partners.ids),
+            ["move_id"],
+            order="date_maturity, id",
+        )
+        promised = (
+            self.env["debt.followup.promise"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids), ("state", "=", "open")])
+        )
+        moves = lines.move_id - promised.move_ids
+        # What the channels read of them, not every column of account.move.
+        moves.fetch(
+            ["name", "commercial_partner_id", "invoice_date_due", "amount_residual", "currency_id"]
+        )
+        return moves
+
+    def _debt_moves_of(self, moves):
+        """The invoices of ``moves`` that belong to this case."""
+        self.ensure_one()
+        return moves.filtered(lambda move: move.commercial_partner_id == self.partner_id)
+
+    def _debt_followup_take_step(self, level, moves):
+        """Run ``level``'s channel action for these cases and record the step on
+        them and on the invoices it covers."""
+        today = fields.Date.context_today(self)
+        # What the collector reads (activity summaries and notes, chatter logs) in
+        # the collector's language; what the customer gets keeps the customer's.
+        self.fetch(["collector_id", "partner_id", "no_contact"])
+        by_lang = defaultdict(list)
+        for case in self:
+            by_lang[case._debt_collector().lang or self.env.lang].append(case.id)
+        for lang, ids in by_lang.items():
+            cases = self.browse(ids).with_context(lang=lang)
+            getattr(cases, CHANNEL_ACTIONS[level.channel])(level.with_context(lang=lang), moves)
+        self.sudo().with_context(**QUIET_WRITE).write(
+            {"level_id": level.id, "last_action_date": today, **STEP_RESET}
+        )
+        moves.sudo().with_context(**QUIET_WRITE).write(
+            {"debt_followup_level_id": level.id, "debt_last_action_date": today}
+        )
+
+    def _debt_followup_reset(self):
+        """Everything is paid: back to no level, open follow-up activities closed."""
+        activities = self._debt_open_activities()
+        if activities:
+            activities.action_feedback(feedback=self.env._("Everything is paid: follow-up closed."))
+        self.sudo().with_context(tracking_disable=True).write(
+            {"level_id": False, "last_action_date": False, **STEP_RESET}
+        )
+
+    def _debt_escalate_now(self, written_only=False):
+        """The next step is due today, whatever its delay and the interval since
+        the last step (a refused call, a broken promise, calls without answer)."""
+        self.sudo().write(
+            {
+                "escalate_date": fields.Date.context_today(self),
+                "escalate_written_only": written_only,
+                "paused_until": False,
+            }
+        )
+
+    def _debt_pause_followup(self, until):
+        """No follow-up step before ``until`` (the customer says it has paid)."""
+        self.sudo().paused_until = until
+
+    def _debt_collector(self):
+        """Who works this case: its collector, else the customer's salesperson if a
+        collector, else the company's responsible, else the administrator."""
+        self.ensure_one()
+        salesperson = self.partner_id.user_id
+        if salesperson and not salesperson.has_group("debt_followup.group_debt_collector"):
+            salesperson = salesperson.browse()  # would not see the case
+        return (
+            self.collector_id
+            or salesperson
+            or self.env.company.debt_responsible_id
+            # from the cached xmlid table: no query per customer in the daily run
+            or self.env["res.users"].browse(
+                self.env["ir.model.data"]._xmlid_to_res_id("base.user_admin")
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Actions by channel: one method per channel, ``(level, moves)`` on cases
+    # ------------------------------------------------------------------
+
+    def _debt_schedule(self, level, activity_type, summary, moves):
+        """Plan one ``activity_type`` activity per case for its collector, unless
+        one is already open (never two open collection activities of a kind)."""
+        busy = set(self._debt_open_activities(activity_type).mapped("res_id"))
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for case in self.filtered(lambda c: c.id not in busy):
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": case.id,
+                    # what mail.activity would compute, without an UPDATE afterwards
+                    "res_name": case.partner_id.display_name,
+                    "user_id": case._debt_collector().id,
+                    "date_deadline": case.partner_id._debt_followup_call_deadline()
+                    if level.channel == "phone"
+                    else today,
+                    "summary": summary,
+                    "note": case._debt_followup_note(level, case._debt_moves_of(moves)),
+                    "automated": True,
+                }
+            )
+        # No e-mail per activity to the collector: the worklist shows them.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+
+    def _debt_followup_note(self, level, moves):
+        """Short HTML summary of a step: the level and the invoices it covers."""
+        # The collector reads it: in the user's language, CLDR formats (Babel).
+        lang = self.env.lang
+        items = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(invoice)s, due %(date)s: %(amount)s",
+                invoice=move.name,
+                date=format_short_date(move.invoice_date_due, lang),
+                amount=format_amount(move.amount_residual, move.currency_id.name, lang),
+            )
+            for move in moves
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Follow-up step: %(level)s", level=level.name),
+            items,
+        )
+
+    def _debt_activity_type(self, level, xmlid):
+        return level.activity_type_id or self.env.ref(xmlid)
+
+    def _debt_contactable(self):
+        return self.filtered(lambda case: not case.no_contact)
+
+    def _debt_action_phone(self, level, moves):
+        """One open collection-call activity per case for its collector."""
+        self._debt_contactable()._debt_schedule(
+            level,
+            self.env.ref("debt_followup.mail_activity_type_debt_call"),
+            self.env._("Collection call: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_action_email(self, level, moves):
+        """Send the level's template to the invoice contact in the customer's
+        language (when the level is automatic), else ask a human to send it."""
+        cases = self._debt_contactable()
+        if not (level.auto_execute and level.mail_template_id):
+            cases._debt_ask_written(level, moves)
+            return
+        for case in cases:
+            contact = case.partner_id.browse(case.partner_id.address_get(["invoice"])["invoice"])
+            if contact.email:
+                case._debt_send_template(level, case._debt_moves_of(moves), contact)
+            else:
+                case._debt_ask_written(level, case._debt_moves_of(moves))
+
+    def _debt_action_pec(self, level, moves):
+        """Formal notice by PEC to the customer's certified address; without one, a
+        registered letter."""
+        for case in self:
+            case_moves = case._debt_moves_of(moves)
+            pec = case.partner_id._debt_followup_pec_email()
+            if pec and level.auto_execute and level.mail_template_id:
+                case._debt_send_template(level, case_moves, email_to=pec)
+            elif pec:
+                case._debt_ask_written(level, case_moves)
+            else:
+                case._debt_action_letter(level, case_moves)
+
+    def _debt_action_letter(self, level, moves):
+        """The reminder letter as PDF on the case, and an activity to post it."""
+        report = self.env.ref("debt_followup.action_report_debt_followup_letter")
+        attachments = self.env["ir.attachment"].sudo()
+        for case in self:
+            partner = case.partner_id
+            pdf, _report_type = (
+                self.env["ir.actions.report"]
+                .sudo()
+                .with_context(lang=partner.lang)
+                ._render_qweb_pdf(report, partner.ids)
+            )
+            attachment = attachments.create(
+                {
+                    "name": self.env._("Payment reminder - %(partner)s.pdf", partner=partner.name),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": case.id,
+                }
+            )
+            case.sudo().message_post(
+                body=case._debt_followup_note(level, case._debt_moves_of(moves)),
+                attachment_ids=attachment.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        self._debt_schedule(
+            level,
+            self._debt_activity_type(level, "debt_followup.mail_activity_type_debt_written"),
+            self.env._("Post the reminder letter: %(level)s", level=level.name),
+            moves,
+        )
+        self.sudo().last_contact_date = fields.Datetime.now()
+
+    def _debt_action_sms(self, level, moves):
+        """The level's SMS in each customer's language (when the level is
+        automatic), else an activity asking a human to send it (button "Send SMS")."""
+        if not (level.auto_execute and level.sms_template_id):
+            self._debt_contactable()._debt_ask_written(level, moves)
+            return
+        self._debt_send_sms(level, moves)
+
+    def _debt_action_visit(self, level, moves):
+        """An activity for the collector to visit the customer."""
+        self._debt_schedule(
+            level,
+            self._debt_activity_type(level, "debt_followup.mail_activity_type_debt_visit"),
+            self.env._("Visit the customer: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_action_legal(self, level, moves):
+        """An activity to hand the file over to legal; no automatic step after it."""
+        self._debt_schedule(
+            level,
+            self._debt_activity_type(level, "debt_followup.mail_activity_type_debt_legal"),
+            self.env._("Hand over to legal: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_ask_written(self, level, moves):
+        """An activity asking a human to send the written reminder of ``level``."""
+        self._debt_schedule(
+            level,
+            self._debt_activity_type(level, "debt_followup.mail_activity_type_debt_written"),
+            self.env._("Send the reminder: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_log_on_invoices(self, moves, body):
+        """The one short line a step leaves on each invoice it covers."""
+        if moves:
+            moves.sudo()._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
+
+    def _debt_send_template(self, level, moves, contact=None, email_to=None):
+        """Send ``level``'s template, rendered for the customer in its language, to
+        ``contact`` (or to the address ``email_to``), posted on the case so that
+        the case's history holds the copy; nothing is posted on the customer. The
+        case's followers (its collector) are not notified: the subtype is not
+        one they follow."""
+        self.ensure_one()
+        partner = self.partner_id
+        template = level.mail_template_id.sudo()
+        case = self.sudo().with_context(mail_post_autofollow=False)
+        note = self._debt_followup_note(level, moves)
+        if email_to:
+            # A PEC message goes to the certified address only, kept on the case.
+            template.send_mail(
+                partner.id,
+                email_values={
+                    "email_to": email_to,
+                    "recipient_ids": [],
+                    "model": self._name,
+                    "res_id": self.id,
+                },
+            )
+            message = case.message_post(
+                body=Markup("%s<br/>%s")
+                % (self.env._("Formal notice sent by PEC to %(email)s.", email=email_to), note),
+                subtype_xmlid="mail.mt_note",
+            )
+        else:
+            rendered = template._generate_template(
+                partner.ids, ("subject", "body_html", "email_from", "reply_to")
+            )[partner.id]
+            values = {
+                key: rendered[source]
+                for key, source in (
+                    ("subject", "subject"),
+                    ("body", "body_html"),
+                    ("email_from", "email_from"),
+                    ("reply_to", "reply_to"),
+                )
+                if rendered.get(source)
+            }
+            message = case.message_post(
+                **values,
+                message_type="comment",
+                subtype_xmlid="debt_followup.mt_debt_reminder",
+                partner_ids=contact.ids,
+                email_layout_xmlid=template.email_layout_xmlid or None,
+            )
+        self._debt_log_on_invoices(
+            moves,
+            self.env._("Payment reminder “%(level)s” sent to the customer.", level=level.name),
+        )
+        self.sudo().last_contact_date = fields.Datetime.now()
+        return message
+
+    # ------------------------------------------------------------------
+    # Text messages: SMS steps and WhatsApp click-to-chat
+    # ------------------------------------------------------------------
+
+    def _debt_send_sms(self, level, moves=None):
+        """The SMS of an SMS step, to these customers' phones (E.164), through
+        Odoo's SMS queue, posted on the case. The daily run calls it for an
+        automatic SMS step.
+
+        A customer that may not get one (stop contact, no, invalid or blacklisted
+        number) gets a note on its case saying why, and the others go on. The
+        message is posted now, so that the step is done once; outside the
+        debtor's calling window Odoo holds its delivery
+        (``mail.message.schedule``) until the next allowed moment.
+
+        :param moves: the invoices of the step, to log the SMS on (default: the
+          invoices the step covers for each customer)
+        :return: the cases an SMS was sent or scheduled to
+        """
+        level = level.with_env(self.env)  # its name in the notes, in the user's language
+        blocked = self.filtered(lambda c: c.partner_id.debt_sms_blocked_reason)
+        if blocked:
+            blocked.sudo()._message_log_batch(
+                {
+                    case.id: self.env._(
+                        "SMS of step “%(level)s” not sent: %(reason)s",
+                        level=level.name,
+                        reason=case.partner_id.debt_sms_blocked_reason,
+                    )
+                    for case in blocked
+                }
+            )
+        recipients = self - blocked
+        texts = recipients.partner_id._debt_render_message(level)
+        now = fields.Datetime.now()
+        slots = recipients.partner_id._debt_next_call_slots(now)
+        held_any = any(slot and slot > now for slot in slots.values())
+        zones = (
+            self.env["debt.followup.calling.window"]._rules_for(recipients.partner_id)
+            if held_any
+            else {}
+        )
+        no_slot = recipients.filtered(lambda c: not slots[c.partner_id.id])
+        if no_slot:
+            no_slot.sudo()._message_log_batch(
+                dict.fromkeys(
+                    no_slot.ids,
+                    self.env._(
+                        "SMS of step “%(level)s” not sent: no moment of the coming year "
+                        "falls in the customer's calling window.",
+                        level=level.name,
+                    ),
+                )
+            )
+        recipients -= no_slot
+        for case in recipients.sudo():
+            partner = case.partner_id
+            slot = slots[partner.id]
+            held = slot if slot > now else False
+            case._message_sms(
+                texts[partner.id],
+                partner_ids=partner.ids,
+                sms_pid_to_number={partner.id: partner.phone_sanitized},
+                put_in_queue=True,
+                scheduled_date=held,
+            )
+            case.last_contact_date = held or now
+            if held:
+                case._message_log(
+                    body=self.env._(
+                        "SMS held until %(moment)s (customer's local time): outside its "
+                        "calling window.",
+                        moment=format_datetime(
+                            held,
+                            "short",
+                            tzinfo=zones[partner.id][1],
+                            locale=babel_locale(self.env.lang),
+                        ),
+                    )
+                )
+            case_moves = (
+                case._debt_moves_of(moves)
+                if moves is not None
+                else partner._debt_message_lines().move_id
+            )
+            self._debt_log_on_invoices(
+                case_moves,
+                self.env._(
+                    "SMS reminder sent to %(customer)s (%(phone)s).",
+                    customer=partner.display_name,
+                    phone=partner.phone_sanitized,
+                ),
+            )
+        return recipients
+
+    def action_send_sms(self):
+        """Send the SMS of the customer's current step now (the collector's answer
+        to the activity of a manual SMS step), and close that activity."""
+        self.ensure_one()
+        self._debt_check_collector()
+        level = self.level_id
+        if level.channel != "sms" or not level.sms_template_id:
+            raise UserError(
+                self.env._(
+                    "The current follow-up step of %(partner)s is not an SMS step with a "
+                    "text message template.",
+                    partner=self.partner_id.display_name,
+                )
+            )
+        if self.partner_id.debt_sms_blocked_reason:
+            raise UserError(self.partner_id.debt_sms_blocked_reason)
+        activity_type = self._debt_activity_type(
+            level, "debt_followup.mail_activity_type_debt_written"
+        )
+        activities = self._debt_open_activities(activity_type)
+        if not activities:
+            raise UserError(
+                self.env._("The SMS of this step was already sent: nothing is waiting to be sent.")
+            )
+        if not self._debt_send_sms(level, self._debt_followup_moves(level)):
+            raise UserError(
+                self.env._("No moment of the coming year falls in the customer's calling window.")
+            )
+        activities.action_feedback(feedback=self.env._("SMS sent."))
+        return True
+
+    def _debt_whatsapp(self, contact):
+        """Log on the case that a WhatsApp chat was opened with ``contact`` (the
+        customer or one of its contacts) and return the wa.me address."""
+        self.ensure_one()
+        self._debt_check_collector()
+        if not contact.debt_whatsapp_available:
+            raise UserError(
+                contact.debt_sms_blocked_reason
+                or self.env._(
+                    "%(phone)s is not a mobile number: WhatsApp is offered for mobiles only.",
+                    phone=contact.phone,
+                )
+            )
+        text = contact._debt_render_message()[contact.id]
+        self.sudo().message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "WhatsApp chat opened by %(user)s with the message:", user=self.env.user.name
+                ),
+                text,
+            ),
+            message_type="comment",
+            subtype_xmlid="debt_followup.mt_debt_whatsapp",
+        )
+        return whatsapp_url(contact.phone_sanitized, text)
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    def action_send_reminder(self):
+        """Run the current step now for these cases (collector's button): the step
+        due next is taken today, even if its date has not come yet."""
+        self._debt_check_collector()
+        today = fields.Date.context_today(self)
+        done = self.filtered(lambda case: case.last_action_date == today)
+        if done:
+            raise UserError(
+                self.env._(
+                    "A follow-up step was already taken today for %(partners)s: the next "
+                    "one can be sent from tomorrow.",
+                    partners=", ".join(done.partner_id.mapped("display_name")),
+                )
+            )
+        self._debt_escalate_now()
+        self._debt_followup_run(isolate=False)
+        idle = self.filtered(lambda case: case.last_action_date != today)
+        if idle:
+            raise UserError(
+                self.env._(
+                    "No reminder to send for %(partners)s: no unpaid invoice to follow up, "
+                    "a balance at or below the minimum amount, or the last step is reached.",
+                    partners=", ".join(idle.partner_id.mapped("display_name")),
+                )
+            )
+        return True
+
+    def action_run_now(self):
+        """Manager's "Run follow-up now" for these cases: the same as the daily run,
+        limited to them."""
+        if not self.env.user.has_group("debt_followup.group_debt_manager"):
+            raise AccessError(self.env._("Only collection managers may run the follow-up."))
+        self.check_access("write")
+        self._debt_followup_run(isolate=False)
+        return True
+
+    def action_log_call(self):
+        self.ensure_one()
+        self._debt_check_collector()
+        return self.partner_id.with_company(self.company_id).action_debt_log_call()
+
+    def action_open_calls(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Calls"),
+            "res_model": "debt.followup.call",
+            "view_mode": "list,form",
+            "domain": [("case_id", "=", self.id)],
+            "context": {"default_partner_id": self.partner_id.id, "create": False},
+        }
+
+    def action_open_promises(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Promises to Pay"),
+            "res_model": "debt.followup.promise",
+            "view_mode": "list,form",
+            "domain": [("case_id", "=", self.id)],
+            "context": {"create": False},
+        }
