@@ -135,6 +135,15 @@ class TestToolsRecovery(BaseCase):
         assert result.reasons[2].values == {"calls": 3}
         assert all(reason.effect < 0 for reason in result.reasons)
 
+    def test_paying_on_the_due_date_speaks_for_the_debtor(self):
+        history = DebtorHistory(
+            age_days=10, invoices_paid=20, avg_days_late=0.4, median_days_late=0
+        )
+        [reason] = assess_recovery(history).reasons
+        assert reason.key == "pays_on_time"
+        assert reason.values == {"days": 0, "median": 0}
+        assert reason.effect > 0
+
     def test_reasons_are_the_strongest_drivers_strongest_first(self):
         history = DebtorHistory(
             age_days=60,

@@ -64,9 +64,9 @@ PROMISE_WEIGHT = 2.0
 # --- Calls reached and failed (all time) ------------------------------------------------
 # Signal (reached - failed) / (reached + failed); evidence: the calls.
 CONTACT_WEIGHT = 0.5
-# Unanswered calls in a row since the last conversation (no answer, busy, wrong
-# number): each one removes NO_ANSWER_WEIGHT / NO_ANSWER_CAP, up to NO_ANSWER_CAP
-# calls (the default ladder moves to writing after 3).
+# Unanswered calls in a row, the latest ones (no answer, busy): each one removes
+# NO_ANSWER_WEIGHT / NO_ANSWER_CAP, up to NO_ANSWER_CAP calls (the default ladder
+# moves to writing after 3).
 NO_ANSWER_WEIGHT = 1.2
 NO_ANSWER_CAP = 4
 
@@ -116,9 +116,11 @@ class DebtorHistory:
     :param median_days_late: the median of the same (``None``: nothing paid)
     :param promises_kept: promises to pay kept
     :param promises_broken: promises to pay broken
-    :param calls_reached: calls where the debtor was reached
-    :param calls_failed: calls that reached nobody (no answer, busy, wrong number)
-    :param calls_failed_in_row: failed calls since the last one that reached the debtor
+    :param calls_reached: calls where the debt was discussed with the debtor (the
+        call log's conversation outcomes: reached, promise, dispute, says it has
+        paid, refuses)
+    :param calls_failed: calls that reached nobody (no answer, busy)
+    :param calls_failed_in_row: the latest calls, all failed, since any other one
     :param open_disputes: disputed invoices still open
     """
 
@@ -141,10 +143,11 @@ class Reason(NamedTuple):
     language with ``values`` (numbers only), and its effect in log-odds (positive:
     speaks for recovery).
 
-    Keys and values: ``paid_invoices`` {paid, total}; ``pays_late`` {days (average),
-    median}; ``pays_on_time`` {days}; ``promises`` {kept, total}; ``calls_reached``
-    {reached, total}; ``no_answer`` {calls}; ``disputes`` {count}; ``age`` {days}
-    (only when no fact of the history moves the likelihood).
+    Keys and values: ``paid_invoices`` {paid, total}; ``pays_late`` and
+    ``pays_on_time`` (median days late at most 0) {days (average), median};
+    ``promises`` {kept, total}; ``calls_reached`` {reached, total}; ``no_answer``
+    {calls}; ``disputes`` {count}; ``age`` {days} (only when no fact of the history
+    moves the likelihood).
     """
 
     key: str
@@ -214,13 +217,12 @@ def _history_effects(history):
     days_late = median if median is not None else average
     if days_late is not None:
         signal = max(-1.0, min(1.0, (LATE_NEUTRAL_DAYS - days_late) / LATE_SPAN_DAYS))
-        effect = LATE_WEIGHT * signal * _weight_of_evidence(max(paid, 1))
-        shown = round(average if average is not None else days_late)
-        if days_late > 0:
-            values = {"days": shown, "median": round(days_late)}
-            reasons.append(Reason("pays_late", values, effect))
-        else:
-            reasons.append(Reason("pays_on_time", {"days": max(shown, 0)}, effect))
+        effect = LATE_WEIGHT * signal * _weight_of_evidence(max(history.invoices_paid, 1))
+        values = {
+            "days": round(average if average is not None else days_late),
+            "median": round(days_late),
+        }
+        reasons.append(Reason("pays_late" if days_late > 0 else "pays_on_time", values, effect))
     kept, broken = history.promises_kept, history.promises_broken
     if kept + broken:
         signal = (kept - broken) / (kept + broken)
