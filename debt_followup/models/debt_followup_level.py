@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.formatting import format_amount, format_date, format_phone, render_tokens
+from ..tools.recovery import DEFAULT_STEP_COST
 
 CHANNELS = [
     ("phone", "Phone call"),
@@ -71,15 +72,44 @@ class DebtFollowupLevel(models.Model):
         string="Send Automatically",
         help="Send written reminders of this step without a human.",
     )
+    step_cost = fields.Monetary(
+        currency_field="company_currency_id",
+        compute="_compute_step_cost",
+        store=True,
+        readonly=False,
+        precompute=True,
+        # A copy (the ladder given to a new company) starts again from the channel's
+        # default, in its own company's currency.
+        copy=False,
+        help="What taking this step costs the creditor: a collector's time, postage, a "
+        "lawyer's fee. Filled in from the channel (figures set in euros, converted to the "
+        "company's currency); put your own costs. A collection case whose next step costs "
+        "more than it is expected to recover is flagged for a manager to decide.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
     active = fields.Boolean(default=True)
 
     _delay_range = models.Constraint(
         "CHECK(delay BETWEEN -365 AND 3650)",
         "A follow-up step starts at most a year before and ten years after the due date.",
     )
+
+    @api.depends("channel", "company_id")
+    def _compute_step_cost(self):
+        """The channel's default cost (tools/recovery.py, in euros), in the company's
+        currency at today's rate; a manager changes it on each level. The rate is read
+        as superuser: a ladder copied to a new company is computed for a company the
+        current user may not be in yet."""
+        euro = self.env.ref("base.EUR").sudo()
+        today = fields.Date.context_today(self)
+        for level in self:
+            company = level.company_id or self.env.company
+            level.step_cost = euro._convert(
+                DEFAULT_STEP_COST.get(level.channel, 0.0), company.currency_id, company, today
+            )
 
     @api.constrains("sequence", "delay", "company_id", "active")
     def _check_delay_grows_with_sequence(self):

@@ -5,8 +5,10 @@ from . import test_tools_formatting
 from . import test_tools_interest
 from . import test_tools_messaging
 from . import test_tools_promise
+from . import test_tools_recovery
 from . import test_foundation
 from . import test_case
+from . import test_level_step_cost
 from . import test_status
 from . import test_engine
 from . import test_calling_window
