@@ -1,12 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
+from babel.dates import format_datetime
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools import calling_window
 from ..tools.calling_window import CallingWindow
+from ..tools.formatting import babel_locale
 from .debt_followup_call import CONVERSATION_OUTCOMES
 
 
@@ -222,3 +225,42 @@ class DebtFollowupCallingWindow(models.Model):
         """Oldest call that can weigh on a call at ``moment``: the rolling attempts
         period or the ISO week (7 days), plus a day for time zones."""
         return moment - datetime.timedelta(days=max(caps.attempt_days, 7) + 1)
+
+    @api.model
+    def _next_call_slots(self, partners, dt=None):
+        """{partner id: first naive UTC moment at or after ``dt`` (default now) at
+        which the debtor may be called, or False past a year}. One query for the
+        calls of all the partners."""
+        dt = dt or fields.Datetime.now()
+        caps = self._caps(self.env.company)
+        rules = self._rules_for(partners)
+        past = self._past_calls(partners, self._calls_since(dt, caps))
+        slots = {}
+        for partner in partners:
+            window, tz, holidays = rules[partner.id]
+            calls = [
+                calling_window.PastCall(date, conversation)
+                for _id, date, conversation in past.get(partner.commercial_partner_id.id, [])
+            ]
+            slots[partner.id] = (
+                calling_window.next_call_slot(
+                    window, tz, dt, holidays=holidays, calls=calls, caps=caps
+                )
+                or False
+            )
+        return slots
+
+    @api.model
+    def _local_moments(self, partners, now):
+        """{partner id: (the debtor's local time now, as "Tue 10:00 (Europe/Rome)" in
+        the user's language, first moment it may be called)}."""
+        slots = self._next_call_slots(partners, now)
+        rules = self._rules_for(partners)
+        locale = babel_locale(self.env.lang)
+        moments = {}
+        for partner in partners:
+            tz = rules[partner.id][1]
+            local = calling_window.to_local(now, tz)
+            time_str = format_datetime(local, "EEE HH:mm", tzinfo=tz, locale=locale)
+            moments[partner.id] = (f"{time_str} ({tz.key})", slots[partner.id])
+        return moments

@@ -1158,7 +1158,7 @@ class DebtFollowupCase(models.Model):
             case_moves = (
                 case._debt_moves_of(moves)
                 if moves is not None
-                else partner._debt_message_lines().move_id
+                else self.env["debt.followup.level"]._debt_message_lines(partner).move_id
             )
             self._debt_log_on_invoices(
                 case_moves,

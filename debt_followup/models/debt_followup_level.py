@@ -8,7 +8,14 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.formatting import format_amount, format_date, format_phone, render_tokens
+from ..tools.formatting import (
+    format_amount,
+    format_date,
+    format_phone,
+    format_short_date,
+    render_tokens,
+)
+from ..tools.messaging import sms_plain
 from ..tools.recovery import DEFAULT_STEP_COST
 
 CHANNELS = [
@@ -304,3 +311,100 @@ class DebtFollowupLevel(models.Model):
             ._render("debt_followup.debt_call_facts", {"facts": facts})
         )
         return script + facts_html
+
+    # Text messages (SMS and WhatsApp) of a step
+
+    @api.model
+    def _debt_message_level(self, partner, level=None):
+        """The step whose text message is meant: the given one, else the one of the
+        rendering context (``debt_level_id``), else the customer's current level."""
+        if level:
+            return level
+        if self.env.context.get("debt_level_id"):
+            return self.browse(self.env.context["debt_level_id"])
+        return partner.commercial_partner_id.debt_followup_level_id
+
+    @api.model
+    def _debt_message_lines(self, partner):
+        """Open receivable items a text message is about: those of the invoices the
+        step covers (overdue ones, or for a courtesy step the ones about to fall
+        due), oldest due date first."""
+        partner = partner.commercial_partner_id
+        moves = self.env["debt.followup.case"]._debt_step_moves(
+            partner, self._debt_message_level(partner)
+        )
+        if not moves:
+            return partner._debt_overdue_lines()
+        return moves.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+                and not line.no_followup
+            )
+        ).sorted(lambda line: (line.date_maturity, line.id))
+
+    @api.model
+    def _debt_message_value(self, partner, key):
+        """One fact of the text message of a follow-up step (the placeholders of
+        the SMS templates), written for the customer in the customer's language:
+
+        - ``creditor``: the name of the company that is owed;
+        - ``due_date``: the oldest due date concerned, as digits (30/11/2026);
+        - ``amount``: the amount due, formatted for the language, or an empty
+          string when the step does not allow the amount in a text message;
+        - ``pay_url``: the portal link of the oldest invoice concerned, where the
+          customer sees it and pays online.
+        """
+        partner = partner.commercial_partner_id
+        if key == "creditor":
+            return self.env.company.name
+        lines = self._debt_message_lines(partner)
+        if not lines:
+            return ""
+        lang = partner.lang or self.env.lang
+        if key == "due_date":
+            # digits, short enough for an SMS: 30/11/26 (it, pt), 30/11/2026 (pt_BR)
+            return format_short_date(lines[0].date_maturity, lang)
+        if key == "amount":
+            if not self._debt_message_level(partner).sms_show_amount:
+                return ""
+            currency = lines.currency_id if len(lines.currency_id) == 1 else None
+            amount = sum(
+                lines.mapped("amount_residual_currency" if currency else "amount_residual")
+            )
+            return format_amount(amount, (currency or self.env.company.currency_id).name, lang)
+        if key == "pay_url":
+            move = lines[0].move_id
+            move._portal_ensure_token()
+            return move.get_base_url() + move.get_portal_url()
+        raise ValueError(f"Unknown text message placeholder {key!r}")
+
+    @api.model
+    def _debt_message_template(self, partner, level=None):
+        level = self._debt_message_level(partner, level)
+        return level.sms_template_id or self.env.ref(
+            "debt_followup.sms_template_debt_reminder", raise_if_not_found=False
+        )
+
+    @api.model
+    def _debt_render_messages(self, partners, level=None):
+        """The text message of the step for these customers, each in its language,
+        as the SMS carries it: ``{partner_id: text}`` (one rendering per template)."""
+        texts = dict.fromkeys(partners.ids, "")
+        groups = {}
+        for partner in partners:
+            key = (
+                self._debt_message_template(partner, level),
+                self._debt_message_level(partner, level),
+            )
+            groups.setdefault(key, partners.browse())
+            groups[key] |= partner
+        for (template, step), group in groups.items():
+            if not template:
+                continue
+            rendered = template.with_context(debt_level_id=step.id)._render_field(
+                "body", group.ids, compute_lang=True
+            )
+            texts.update((pid, sms_plain(text)) for pid, text in rendered.items())
+        return texts

@@ -1,15 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from babel.dates import format_datetime
-
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools.misc import hmac
 
-from ..tools import calling_window
-from ..tools.formatting import babel_locale, format_amount, format_short_date
-from ..tools.messaging import is_mobile_number, sms_plain
+from ..tools.messaging import is_mobile_number
 from .debt_followup_case import CASE_STATE_FIELDS, FOLLOWUP_STATUSES, NO_DEBT
 
 # Fields of _compute_debt_followup_status and the PaymentStatus value of each.
@@ -434,27 +430,8 @@ class ResPartner(models.Model):
 
     def _debt_next_call_slots(self, dt=None):
         """{partner id: first naive UTC moment at or after ``dt`` (default now) at
-        which the debtor may be called, or False past a year}. One query for the
-        calls of the whole recordset."""
-        dt = dt or fields.Datetime.now()
-        Window = self.env["debt.followup.calling.window"]
-        caps = Window._caps(self.env.company)
-        rules = Window._rules_for(self)
-        past = Window._past_calls(self, Window._calls_since(dt, caps))
-        slots = {}
-        for partner in self:
-            window, tz, holidays = rules[partner.id]
-            calls = [
-                calling_window.PastCall(date, conversation)
-                for _id, date, conversation in past.get(partner.commercial_partner_id.id, [])
-            ]
-            slots[partner.id] = (
-                calling_window.next_call_slot(
-                    window, tz, dt, holidays=holidays, calls=calls, caps=caps
-                )
-                or False
-            )
-        return slots
+        which the debtor may be called, or False past a year}."""
+        return self.env["debt.followup.calling.window"]._next_call_slots(self, dt)
 
     def _debt_next_call_slot(self, dt=None):
         """First moment at or after ``dt`` (naive UTC; default now) at which this
@@ -469,22 +446,13 @@ class ResPartner(models.Model):
     def _compute_debt_call_slot(self):
         now = fields.Datetime.now()
         real = self.filtered("id")
-        slots = real._debt_next_call_slots(now)
-        rules = self.env["debt.followup.calling.window"]._rules_for(real)
-        locale = babel_locale(self.env.lang)
+        moments = self.env["debt.followup.calling.window"]._local_moments(real, now)
         for partner in self:
-            if partner not in real:
-                partner.debt_local_time = False
-                partner.debt_can_call_now = False
-                partner.debt_next_call_slot = False
-                continue
-            tz = rules[partner.id][1]
-            local = calling_window.to_local(now, tz)
-            time_str = format_datetime(local, "EEE HH:mm", tzinfo=tz, locale=locale)
-            partner.debt_local_time = f"{time_str} ({tz.key})"
-            partner.debt_next_call_slot = slots[partner.id]
+            local_time, slot = moments.get(partner.id, (False, False))
+            partner.debt_local_time = local_time
+            partner.debt_next_call_slot = slot
             partner.debt_can_call_now = (
-                slots[partner.id] == now and not partner.commercial_partner_id.debt_no_contact
+                slot == now and not partner.commercial_partner_id.debt_no_contact
             )
 
     # Statutory late interest, compensation and late fine (COMPLIANCE.md)
@@ -574,93 +542,13 @@ class ResPartner(models.Model):
                 level.channel == "sms" and not level.auto_execute and bool(level.sms_template_id)
             )
 
-    def _debt_message_level(self, level=None):
-        """The step whose text message is meant: the given one, else the one of the
-        rendering context (``debt_level_id``), else the customer's current level."""
-        self.ensure_one()
-        if level:
-            return level
-        if self.env.context.get("debt_level_id"):
-            return self.env["debt.followup.level"].browse(self.env.context["debt_level_id"])
-        return self.commercial_partner_id.debt_followup_level_id
-
-    def _debt_message_lines(self):
-        """Open receivable items a text message is about: those of the invoices the
-        step covers (overdue ones, or for a courtesy step the ones about to fall
-        due), oldest due date first."""
-        self.ensure_one()
-        partner = self.commercial_partner_id
-        moves = self.env["debt.followup.case"]._debt_step_moves(
-            partner, partner._debt_message_level()
-        )
-        if not moves:
-            return partner._debt_overdue_lines()
-        return moves.line_ids.filtered(
-            lambda line: (
-                line.account_type == "asset_receivable"
-                and not line.reconciled
-                and line.amount_residual > 0
-                and not line.no_followup
-            )
-        ).sorted(lambda line: (line.date_maturity, line.id))
-
     def _debt_message_value(self, key):
         """One fact of the text message of a follow-up step (the placeholders of
-        the SMS templates), written for the customer in the customer's language:
-
-        - ``creditor``: the name of the company that is owed;
-        - ``due_date``: the oldest due date concerned, as digits (30/11/2026);
-        - ``amount``: the amount due, formatted for the language, or an empty
-          string when the step does not allow the amount in a text message;
-        - ``pay_url``: the portal link of the oldest invoice concerned, where the
-          customer sees it and pays online.
-        """
+        the SMS templates): see ``debt.followup.level._debt_message_value``."""
         self.ensure_one()
-        partner = self.commercial_partner_id
-        if key == "creditor":
-            return self.env.company.name
-        lines = partner._debt_message_lines()
-        if not lines:
-            return ""
-        lang = partner.lang or self.env.lang
-        if key == "due_date":
-            # digits, short enough for an SMS: 30/11/26 (it, pt), 30/11/2026 (pt_BR)
-            return format_short_date(lines[0].date_maturity, lang)
-        if key == "amount":
-            if not partner._debt_message_level().sms_show_amount:
-                return ""
-            currency = lines.currency_id if len(lines.currency_id) == 1 else None
-            amount = sum(
-                lines.mapped("amount_residual_currency" if currency else "amount_residual")
-            )
-            return format_amount(amount, (currency or self.env.company.currency_id).name, lang)
-        if key == "pay_url":
-            move = lines[0].move_id
-            move._portal_ensure_token()
-            return move.get_base_url() + move.get_portal_url()
-        raise ValueError(f"Unknown text message placeholder {key!r}")
-
-    def _debt_message_template(self, level=None):
-        self.ensure_one()
-        level = self._debt_message_level(level)
-        return level.sms_template_id or self.env.ref(
-            "debt_followup.sms_template_debt_reminder", raise_if_not_found=False
-        )
+        return self.env["debt.followup.level"]._debt_message_value(self, key)
 
     def _debt_render_message(self, level=None):
         """The text message of the step for these customers, each in its language,
-        as the SMS carries it: ``{partner_id: text}`` (one rendering per template)."""
-        texts = dict.fromkeys(self.ids, "")
-        groups = {}
-        for partner in self:
-            key = (partner._debt_message_template(level), partner._debt_message_level(level))
-            groups.setdefault(key, self.browse())
-            groups[key] |= partner
-        for (template, step), partners in groups.items():
-            if not template:
-                continue
-            rendered = template.with_context(debt_level_id=step.id)._render_field(
-                "body", partners.ids, compute_lang=True
-            )
-            texts.update((pid, sms_plain(text)) for pid, text in rendered.items())
-        return texts
+        as the SMS carries it: ``{partner_id: text}``."""
+        return self.env["debt.followup.level"]._debt_render_messages(self, level)
