@@ -90,14 +90,17 @@ class DebtFollowupLatePaymentRule(models.Model):
     @api.model
     def _for_debtors(self, debtors, company=None):
         """``{debtor: rule}``: the rule whose law a debtor's charges and letters
-        cite. A debtor inside the European Union gets its own country's rule when
-        there is one (a Portuguese business reads DL 62/2013, an Italian one
-        D.Lgs. 231/2002: both implement Directive 2011/7/EU with the same rate
-        and compensation); any other debtor, the rule of the creditor's country."""
+        cite. Between a creditor and a debtor both inside the European Union,
+        the debtor's own country's rule when there is one (a Portuguese
+        business reads DL 62/2013, an Italian one D.Lgs. 231/2002: both
+        implement Directive 2011/7/EU with the same rate and compensation);
+        any other debtor, the rule of the creditor's country."""
         company = company or self.env.company
         default = self._for_company(company)
         union = self.env.ref("base.europe", raise_if_not_found=False)
         union_countries = union.country_ids if union else self.env["res.country"]
+        if company.country_id not in union_countries:
+            return dict.fromkeys(debtors, default)
         own = {
             rule.country_id: rule
             for rule in self.sudo().search(

@@ -38,19 +38,23 @@ class TestComplianceTexts(DebtFollowupCommon):
 
         def partner(name, code, lang, vat, is_company=False):
             # An Italian person's codice fiscale is not a VAT number for base_vat.
-            return cls.env["res.partner"].with_context(no_vat_validation=True).create(
-                {
-                    "name": name,
-                    "is_company": is_company,
-                    "country_id": country[code],
-                    "lang": lang,
-                    "vat": vat,
-                    "street": "Rua Augusta 10" if code != "IT" else "Via Garibaldi 5",
-                    "city": "Lisboa" if code == "PT" else "Milano",
-                    "phone": {"IT": "+39 333 123 4567", "PT": "+351 912 345 678"}.get(
-                        code, "+55 11 91234 5678"
-                    ),
-                }
+            return (
+                cls.env["res.partner"]
+                .with_context(no_vat_validation=True)
+                .create(
+                    {
+                        "name": name,
+                        "is_company": is_company,
+                        "country_id": country[code],
+                        "lang": lang,
+                        "vat": vat,
+                        "street": "Rua Augusta 10" if code != "IT" else "Via Garibaldi 5",
+                        "city": "Lisboa" if code == "PT" else "Milano",
+                        "phone": {"IT": "+39 333 123 4567", "PT": "+351 912 345 678"}.get(
+                            code, "+55 11 91234 5678"
+                        ),
+                    }
+                )
             )
 
         cls.person_pt = partner("Joana Ferreira", "PT", "pt_PT", "PT123456789")

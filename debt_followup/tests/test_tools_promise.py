@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-
 from odoo.tests import BaseCase
 
 from odoo.addons.debt_followup.tools.promise import evaluate_promise, split_installments
