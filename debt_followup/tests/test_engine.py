@@ -71,7 +71,7 @@ class TestEngine(DebtFollowupCommon):
         activity = self._activities(self.customer_it)
         level = self.level[-3].with_context(lang="it_IT").name
         self.assertEqual(activity.summary, f"Inviare il sollecito: {level}")
-        self.assertIn(f"Passo del sollecito: {level}", activity.note)
+        self.assertIn(f"Fase del sollecito: {level}", activity.note)
         self.assertIn(f"{invoice.name}, scadenza 22/04/26: 1.000,00", activity.note)
 
     def test_same_day_twice_creates_nothing_and_interval_is_respected(self):
