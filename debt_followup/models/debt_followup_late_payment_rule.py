@@ -13,10 +13,13 @@ from ..tools.interest import late_fine, late_interest
 
 
 class DebtFollowupLatePaymentRule(models.Model):
-    """What the law of a creditor's country grants on late payment: statutory
-    interest (reference rate of the half-year + margin), a flat compensation per
-    unpaid invoice, and the cap of a late fine charged to consumers. Global: the
-    law follows the country of the company that invoices."""
+    """What the law of a country grants on late payment between businesses:
+    commercial late interest (reference rate of the half-year + margin), a flat
+    compensation per unpaid invoice, and the cap of a late fine charged to
+    consumers. Global. Inside the European Union each debtor's letters cite the
+    law of its own country (D.Lgs. 231/2002 in Italy, DL 62/2013 in Portugal,
+    both implementing Directive 2011/7/EU); elsewhere the creditor's rule
+    applies."""
 
     _name = "debt.followup.late.payment.rule"
     _description = "Late Payment Rule"
@@ -31,7 +34,7 @@ class DebtFollowupLatePaymentRule(models.Model):
         string="Business Debtors Only",
         default=True,
         help="Interest and compensation are charged to businesses and public bodies, "
-        "never to consumers (a contact that is not a company and has no tax ID).",
+        "never to consumers (see Debtor Type on the customer).",
     )
     margin = fields.Float(
         string="Points Above the Reference Rate",
@@ -84,6 +87,28 @@ class DebtFollowupLatePaymentRule(models.Model):
     def _for_company(self, company):
         return self.sudo().search([("country_id", "=", company.country_id.id)], limit=1)
 
+    @api.model
+    def _for_debtors(self, debtors, company=None):
+        """``{debtor: rule}``: the rule whose law a debtor's charges and letters
+        cite. Between a creditor and a debtor both inside the European Union,
+        the debtor's own country's rule when there is one (a Portuguese
+        business reads DL 62/2013, an Italian one D.Lgs. 231/2002: both
+        implement Directive 2011/7/EU with the same rate and compensation);
+        any other debtor, the rule of the creditor's country."""
+        company = company or self.env.company
+        default = self._for_company(company)
+        union = self.env.ref("base.europe", raise_if_not_found=False)
+        union_countries = union.country_ids if union else self.env["res.country"]
+        if company.country_id not in union_countries:
+            return dict.fromkeys(debtors, default)
+        own = {
+            rule.country_id: rule
+            for rule in self.sudo().search(
+                [("country_id", "in", (debtors.country_id & union_countries).ids)]
+            )
+        }
+        return {debtor: own.get(debtor.country_id, default) for debtor in debtors}
+
     def _rates(self):
         """{1 January / 1 July: reference rate} of this rule."""
         self.ensure_one()
@@ -112,13 +137,12 @@ class DebtFollowupLatePaymentRule(models.Model):
         lines = commercial._debt_overdue_lines()
         if not lines:
             return charges, notes
-        rule = self._for_company(company)
-        rates = rule._rates() if rule else {}
-        compensation = (
-            rule.currency_id._convert(rule.compensation_amount, currency, company, until)
-            if rule
-            else 0.0
-        )
+        rules = self._for_debtors(lines.move_id.commercial_partner_id, company)
+        rates_of = {rule: rule._rates() for rule in set(rules.values()) if rule}
+        compensation_of = {
+            rule: rule.currency_id._convert(rule.compensation_amount, currency, company, until)
+            for rule in rates_of
+        }
         fine_percent = company.debt_late_fine_percent
         done = {
             (origin.id, kind): last_day
@@ -135,6 +159,9 @@ class DebtFollowupLatePaymentRule(models.Model):
         union = self.env.ref("base.europe", raise_if_not_found=False)
         for move, move_lines in lines.grouped("move_id").items():
             debtor = move.commercial_partner_id
+            rule = rules[debtor]
+            rates = rates_of.get(rule, {})
+            compensation = compensation_of.get(rule, 0.0)
             env = self.with_context(lang=debtor.lang or self.env.lang).env
             abroad = bool(
                 union and debtor.country_id and debtor.country_id not in union.country_ids
@@ -142,10 +169,14 @@ class DebtFollowupLatePaymentRule(models.Model):
             entitled = rule and not abroad and not (rule.business_only and debtor.debt_is_consumer)
             if rule and abroad and (rates or compensation):
                 notes[debtor.id] = self.env._(
-                    "Debtor outside the European Union: no statutory interest nor compensation."
+                    "Debtor outside the European Union: no commercial late interest nor "
+                    "compensation under Directive 2011/7/EU."
                 )
             elif rule and not entitled and (rates or compensation):
-                notes[debtor.id] = self.env._("Consumer: no statutory interest nor compensation.")
+                notes[debtor.id] = self.env._(
+                    "Consumer: no commercial late interest nor compensation (business "
+                    "debtors only)."
+                )
             values = {"invoice": move.name, "law": rule.law or ""}
             if entitled:
                 since = done.get((move.id, "interest"))
@@ -174,7 +205,7 @@ class DebtFollowupLatePaymentRule(models.Model):
                                 "amount": amount,
                                 "until": result.last_day,
                                 "label": env._(
-                                    "Late payment interest on %(invoice)s (%(law)s): "
+                                    "Commercial late interest on %(invoice)s (%(law)s): "
                                     "%(amount)s unpaid from %(start)s to %(end)s, "
                                     "%(days)s days at %(rates)s a year",
                                     amount=formatLang(
@@ -201,7 +232,7 @@ class DebtFollowupLatePaymentRule(models.Model):
                             "amount": compensation,
                             "until": False,
                             "label": env._(
-                                "Flat compensation for recovery costs on %(invoice)s (%(law)s)",
+                                "Compensation for recovery costs on %(invoice)s (%(law)s)",
                                 **values,
                             ),
                         }
@@ -237,7 +268,7 @@ class DebtFollowupLatePaymentRule(models.Model):
         env = self.with_context(lang=lang).env
         company = self.env.company
         currency = company.currency_id
-        rule = self._for_company(company)
+        rule = self._for_debtors(commercial, company)[commercial]
         totals = dict.fromkeys(("interest", "compensation", "fine"), 0.0)
         counts = dict.fromkeys(totals, 0)
         for charge in charges:
@@ -245,13 +276,15 @@ class DebtFollowupLatePaymentRule(models.Model):
             counts[charge["kind"]] += 1
         labels = {
             "interest": env._(
-                "Late payment interest up to %(date)s (%(law)s)",
+                "Commercial late interest up to %(date)s (%(law)s)",
                 date=format_date_long(fields.Date.context_today(self), lang),
                 law=rule.law or "",
             ),
             "compensation": env._(
-                "Flat compensation for recovery costs, %(count)s unpaid invoice(s) (%(law)s)",
-                count=counts["compensation"],
+                "Compensation for recovery costs, %(amount)s per unpaid invoice (%(law)s)",
+                amount=format_amount(
+                    totals["compensation"] / (counts["compensation"] or 1), currency.name, lang
+                ),
                 law=rule.law or "",
             ),
             "fine": env._(

@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 from itertools import pairwise
 
+import phonenumbers
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -204,6 +205,14 @@ class DebtFollowupLevel(models.Model):
         oldest = lines[:1].date_maturity
         return {
             "lang": lang,
+            # Who is addressed: a company gets "Spettabile", "Exmos. Senhores",
+            # "Prezados Senhores" and plural pronouns; a person the singular.
+            "is_company": partner.is_company,
+            # Consumers owe no business late charges and get no debt on a lock screen.
+            "consumer": partner.debt_is_consumer,
+            "country": partner.country_id.code or company.country_id.code or "",
+            # The printed letter: no buttons, a subject line, a letterhead.
+            "paper": bool(self.env.context.get("debt_paper")),
             "debtor": partner.name,
             "contact": contact.name if contact != partner else partner.name,
             "company": company.name,
@@ -224,6 +233,7 @@ class DebtFollowupLevel(models.Model):
             "days_overdue": (today - oldest).days if oldest and not upcoming else 0,
             "oldest_due_date": format_date(oldest, lang) if oldest else "",
             "deadline": format_date(today + timedelta(days=15), lang),
+            "deadline_short": format_date(today + timedelta(days=10), lang),
             "today": format_date(today, lang),
             "bank_account": bank.acc_number or "",
             "pay_url": rows[0]["url"] if rows else "",
@@ -238,9 +248,19 @@ class DebtFollowupLevel(models.Model):
                 "vat": company.vat or "",
                 "city": company.city or "",
                 "email": company.email or "",
-                "phone": format_phone(company.phone, company.country_id.code)[0],
+                # As the debtor dials it: national at home, international abroad.
+                "phone": self._debt_creditor_phone(company, partner),
             },
         }
+
+    @api.model
+    def _debt_creditor_phone(self, company, partner):
+        national, e164 = format_phone(company.phone, company.country_id.code)
+        if not e164 or not partner.country_id or partner.country_id == company.country_id:
+            return national
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
 
     def _debt_script_tokens(self, partner, facts):
         """Values of the ``{{token}}`` placeholders of call scripts."""

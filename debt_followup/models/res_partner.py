@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools.misc import hmac
 
+from ..tools.consumer import is_consumer
 from ..tools.messaging import is_mobile_number
 from .debt_followup_case import CASE_STATE_FIELDS, FOLLOWUP_STATUSES, NO_DEBT
 
@@ -166,11 +167,22 @@ class ResPartner(models.Model):
         compute="_compute_debt_call_slot",
         help="First moment at which this debtor may be called.",
     )
+    debt_debtor_type = fields.Selection(
+        [("auto", "From the tax ID"), ("consumer", "Consumer"), ("business", "Business")],
+        string="Debtor Type",
+        default="auto",
+        required=True,
+        help="Whether this customer is a consumer or a business for collection. "
+        "From the tax ID: a tax ID shaped like a company's (Portuguese NIF starting "
+        "with 5-9, Brazilian CNPJ, Italian partita IVA) makes a business, otherwise "
+        "the Company flag decides. Choose Consumer or Business to override it.",
+    )
     debt_is_consumer = fields.Boolean(
         string="Consumer",
         compute="_compute_debt_is_consumer",
-        help="A private person: not a company and no tax ID. Consumers owe no statutory "
-        "late interest nor flat compensation.",
+        help="A private person, not acting for a business: owes no business late "
+        "interest nor flat compensation (Directive 2011/7/EU), and gets neutral text "
+        "messages.",
     )
     debt_late_interest = fields.Monetary(
         string="Statutory Interest",
@@ -457,11 +469,21 @@ class ResPartner(models.Model):
 
     # Statutory late interest, compensation and late fine (COMPLIANCE.md)
 
-    @api.depends("commercial_partner_id.is_company", "commercial_partner_id.vat")
+    @api.depends(
+        "commercial_partner_id.is_company",
+        "commercial_partner_id.vat",
+        "commercial_partner_id.country_id",
+        "commercial_partner_id.debt_debtor_type",
+    )
     def _compute_debt_is_consumer(self):
         for partner in self:
             commercial = partner.commercial_partner_id
-            partner.debt_is_consumer = not commercial.is_company and not commercial.vat
+            partner.debt_is_consumer = is_consumer(
+                commercial.is_company,
+                commercial.vat,
+                commercial.country_id.code,
+                override=commercial.debt_debtor_type,
+            )
 
     @api.depends_context("company")
     def _compute_debt_late_charges(self):

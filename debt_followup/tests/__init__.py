@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_tools_calling_window
+from . import test_tools_consumer
 from . import test_tools_escalation
 from . import test_tools_formatting
 from . import test_tools_interest
@@ -16,6 +17,7 @@ from . import test_call_wizard
 from . import test_promise
 from . import test_documents
 from . import test_late_charges
+from . import test_compliance_texts
 from . import test_messaging
 from . import test_worklist
 from . import test_overview

@@ -137,7 +137,7 @@ class TestDocuments(DebtFollowupCommon):
         template = self.env.ref("debt_followup.mail_template_debt_reminder")
         phrases = {
             self.customer_it: "Sollecito di pagamento",
-            self.customer_pt: "Aviso de pagamento",
+            self.customer_pt: "Lembrete de pagamento",
             self.customer_br: "Lembrete de pagamento",
         }
         for partner, (amount, due_date) in self.expected.items():
@@ -152,9 +152,10 @@ class TestDocuments(DebtFollowupCommon):
         body = template._render_field("body_html", self.customer_it.ids, compute_lang=True)[
             self.customer_it.id
         ]
-        self.assertIn("in mora ai sensi dell'art. 1219 c.c.", body)
-        self.assertIn("diffidiamo ad adempiere", body)
-        self.assertIn("entro 15 giorni dal ricevimento", body)
+        self.assertIn("costituiamo formalmente in mora Ferramenta Bianchi S.r.l.", body)
+        self.assertIn("art. 1219 c.c.", body)
+        self.assertNotIn("diffid", body)  # art. 1454 c.c. would terminate the contract
+        self.assertIn("entro il <strong>30 marzo 2026</strong>", body)
         self.assertIn("Partita IVA: IT12345670017", body)
         self.assertIn(f"1.234,56{NBSP}€", body)
 
@@ -177,7 +178,7 @@ class TestDocuments(DebtFollowupCommon):
         for amount, due_date in self.expected.values():
             self.assertIn(amount, text)
             self.assertIn(due_date, text)
-        for phrase in ("Gentile", "Estimado(a)", "Prezado(a)", "IT12345670017"):
+        for phrase in ("Spettabile", "Exmos. Senhores", "Prezados Senhores", "IT12345670017"):
             self.assertIn(phrase, text)
         addresses = document.xpath("//*[@name='debt_letter_address']")
         self.assertEqual(len(addresses), 3)

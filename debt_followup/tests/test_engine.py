@@ -42,18 +42,19 @@ class TestEngine(DebtFollowupCommon):
 
     def test_first_run_on_old_invoice_takes_first_level_only(self):
         invoice = self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
-        with freeze_time("2026-04-20"):  # 100 days overdue
+        # 100 days overdue: the first step after the courtesy one (before the due date).
+        with freeze_time("2026-04-20"):
             self._run()
-        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])
+        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[7])
         self.assertEqual(str(self._case(self.customer_it).last_action_date), "2026-04-20")
-        self.assertEqual(invoice.debt_followup_level_id, self.level[-3])
+        self.assertEqual(invoice.debt_followup_level_id, self.level[7])
         self.assertEqual(str(invoice.debt_last_action_date), "2026-04-20")
         self.assertFalse(
             invoice.is_manually_modified, "a follow-up step is not a change to the invoice"
         )
         activity = self._activities(self.customer_it)
         self.assertEqual(
-            activity.activity_type_id, self.env.ref("debt_followup.mail_activity_type_debt_written")
+            activity.activity_type_id, self.env.ref("debt_followup.mail_activity_type_debt_call")
         )
         self.assertEqual(activity.user_id, self.collector)
         # The note lists what the step covers, for the collector to read.
@@ -65,14 +66,14 @@ class TestEngine(DebtFollowupCommon):
         """The collector reads the activity in its own language, whatever the
         language the daily run works in."""
         self.collector.lang = "it_IT"
-        invoice = self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        invoice = self._create_overdue_invoice(self.customer_it, 1000, "2026-04-01", "2026-04-22")
         with freeze_time("2026-04-20"):
             self._run()
         activity = self._activities(self.customer_it)
         level = self.level[-3].with_context(lang="it_IT").name
         self.assertEqual(activity.summary, f"Inviare il sollecito: {level}")
-        self.assertIn(f"Passo del sollecito: {level}", activity.note)
-        self.assertIn(f"{invoice.name}, scadenza 10/01/26: 1.000,00", activity.note)
+        self.assertIn(f"Fase del sollecito: {level}", activity.note)
+        self.assertIn(f"{invoice.name}, scadenza 22/04/26: 1.000,00", activity.note)
 
     def test_same_day_twice_creates_nothing_and_interval_is_respected(self):
         self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
@@ -80,7 +81,7 @@ class TestEngine(DebtFollowupCommon):
             self._run()
             self._run()
         self.assertEqual(len(self._activities(self.customer_it)), 1)
-        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])
+        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[7])
         with freeze_time("2026-04-21"):
             self.assertEqual(self.customer_it.debt_followup_status, "action_due")
             self._activities(self.customer_it).action_done()
@@ -90,16 +91,16 @@ class TestEngine(DebtFollowupCommon):
             self._run()
             self.assertEqual(self.customer_it.debt_followup_status, "overdue")
             self.assertEqual(str(self.customer_it.debt_next_action_date), "2026-04-27")
-        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])
+        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[7])
         with freeze_time("2026-04-27"):
             self.customer_it.invalidate_recordset()  # a new day, a new request
             self.assertEqual(self.customer_it.debt_followup_status, "action_due")
             self._run()
             self._run()
-        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[7])
+        self.assertEqual(self.customer_it.debt_followup_level_id, self.level[20])
         calls = self._activities(self.customer_it)
         self.assertEqual(
-            calls.activity_type_id, self.env.ref("debt_followup.mail_activity_type_debt_call")
+            calls.activity_type_id, self.env.ref("debt_followup.mail_activity_type_debt_written")
         )
         self.assertEqual(len(calls), 1)
         self.assertEqual(calls.user_id, self.collector)
@@ -201,7 +202,7 @@ class TestEngine(DebtFollowupCommon):
                 "email": "amministrazione@bianchi.example.com",
             }
         )
-        invoice = self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        invoice = self._create_overdue_invoice(self.customer_it, 1000, "2026-04-01", "2026-04-22")
         with freeze_time("2026-04-20"):
             self._run()
         message = self._case(self.customer_it).message_ids.filtered(
@@ -338,7 +339,7 @@ class TestEngine(DebtFollowupCommon):
             [{"name": f"Cliente {i}", "is_company": True} for i in range(3)]
         )
         for partner in partners:
-            self._create_overdue_invoice(partner, 300, "2026-01-01", "2026-01-10")
+            self._create_overdue_invoice(partner, 300, "2026-04-01", "2026-04-22")
         broken = partners[1]
         original = DebtFollowupCase._debt_ask_written
 
@@ -363,7 +364,7 @@ class TestEngine(DebtFollowupCommon):
             self.assertEqual(partner.debt_followup_level_id, self.level[-3])
 
     def test_send_reminder_and_run_now(self):
-        self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-04-10")
+        self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-04-14")
         with freeze_time("2026-04-12"):
             self.customer_it.with_user(self.manager).action_debt_followup_run_now()
             self.assertEqual(self.customer_it.debt_followup_level_id, self.level[-3])
@@ -416,7 +417,7 @@ class TestEngine(DebtFollowupCommon):
             [{"name": f"Cliente {i}", "is_company": True} for i in range(3)]
         )
         for partner in partners:
-            self._create_overdue_invoice(partner, 300, "2026-01-01", "2026-01-10")
+            self._create_overdue_invoice(partner, 300, "2026-04-01", "2026-04-22")
         with (
             freeze_time("2026-04-20"),
             patch("odoo.addons.debt_followup.models.debt_followup_case.FOLLOWUP_BATCH_SIZE", 2),

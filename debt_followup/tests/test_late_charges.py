@@ -85,7 +85,7 @@ class TestLateCharges(DebtFollowupCommon):
             self.assertIn("D.Lgs. 231/2002", lines[0].name)
             self.assertIn("92", lines[0].name)  # days
             # Labels in the debtor's language (Italian).
-            self.assertTrue(lines[0].name.startswith("Interessi di mora su"), lines[0].name)
+            self.assertTrue(lines[0].name.startswith("Interessi moratori su"), lines[0].name)
             self.assertEqual(invoice.amount_total, 304.05)
             self.customer_it.invalidate_recordset()
             self.assertEqual(self.customer_it.debt_late_interest, 0.0)
@@ -149,10 +149,10 @@ class TestLateCharges(DebtFollowupCommon):
         business, consumer = text.split("Mario Rossi", 1)
         # In Italian, amounts as Italian writes them: 264,05 interest, 40,00
         # compensation, 10.304,05 in all; nothing of the kind for the consumer.
-        self.assertIn("Interessi di mora fino al 31 agosto 2025 (D.Lgs. 231/2002)", business)
+        self.assertIn("Interessi moratori fino al 31 agosto 2025 (D.Lgs. 231/2002)", business)
         self.assertIn("264,05", business)
-        self.assertIn("Risarcimento forfettario dei costi di recupero, 1 fattura/e", business)
+        self.assertIn("Risarcimento forfettario dei costi di recupero, ", business)
         self.assertIn("40,00", business)
         self.assertIn("10.304,05", business)
-        self.assertNotIn("Interessi di mora", consumer)
+        self.assertNotIn("Interessi moratori", consumer)
         self.assertNotIn("Risarcimento forfettario", consumer)

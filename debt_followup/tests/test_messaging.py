@@ -108,7 +108,7 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         self.assertSMSOutgoing(
             self.customer_it_mobile,
             "+393471234567",
-            content="Acme: pagamento scaduto il 31/10/26 (980,50 €). Paghi qui http",
+            content="Acme: pagamento scaduto il 31/10/26 (980,50 €). Per pagare online: http",
         )
         # the text on the customer's case (as an SMS), one short line on its invoice
         self.assertEqual(self._sms_messages(self.customer_br).body.count("R$ 1.234,56"), 1)
@@ -222,9 +222,9 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             (
                 self.customer_it_mobile,
                 "https://wa.me/393471234567?text=",
-                "Acme: pagamento scaduto il 31/10/26 (980,50 €). Paghi qui http",
+                "Acme: pagamento scaduto il 31/10/26 (980,50 €). Per pagare online: http",
                 "Acme%3A%20pagamento%20scaduto%20il%2031%2F10%2F26%20%28980%2C50%20%E2%82%AC%29."
-                "%20Paghi%20qui%20http",
+                "%20Per%20pagare%20online%3A%20http",
             ),
             (
                 self.customer_br,

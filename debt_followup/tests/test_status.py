@@ -93,7 +93,11 @@ class TestStatus(DebtFollowupCommon):
         self.assertEqual(status.overdue_count, 1)
         self.assertEqual(status.oldest_overdue_days, 22)
         self.assertEqual(status.status, "action_due")
-        self.assertEqual(status.next_level, self.levels[0], "the first step, never a later one")
+        self.assertEqual(
+            status.next_level,
+            self.levels[1],
+            "22 days late: the first step after the courtesy one, never a later one",
+        )
         self.assertEqual(contact.debt_overdue_amount, 107.0)
         self.assertEqual(paid_up.debt_followup_status, "ok")
         # The whole company (what the status filters search): one pass, no partner list.

@@ -32,9 +32,22 @@ def _facts(overdue, chased, promised, no_contact, action_due):
 
 class TestToolsEscalation(BaseCase):
     def test_first_step_of_a_very_old_debt_is_the_first_level(self):
-        """A 100-day-old invoice starts at the first step, not at the one its age reaches."""
-        step = next_step(LADDER, None, DUE, None, 7)
+        """A 100-day-old invoice starts at the first step after the courtesy one,
+        not at the one its age reaches."""
+        step = next_step(LADDER, None, DUE, None, 7, today=date(2026, 4, 11))
+        assert step == NextStep(1, date(2026, 1, 8))
+
+    def test_courtesy_step_only_before_the_due_date(self):
+        """A customer 40 days late never gets the courtesy reminder; one whose
+        invoice falls due in three days does."""
+        step = next_step(LADDER, None, DUE, None, 7, today=date(2026, 2, 10))
+        assert step.index == 1, "40 days late: the first call, not the courtesy e-mail"
+        step = next_step(LADDER, None, DUE, None, 7, today=date(2025, 12, 29))
         assert step == NextStep(0, date(2025, 12, 29))
+        step = next_step(LADDER, None, DUE, None, 7, today=DUE)
+        assert step.index == 0, "on the due date the invoice is not past due yet"
+        step = next_step(LADDER, None, DUE, None, 7, today=date(2026, 1, 2), written_only=True)
+        assert step.index == 2, "the next written step of a late debt is a reminder"
 
     def test_one_step_at_a_time_never_skipping(self):
         step = next_step(LADDER, 0, DUE, date(2026, 4, 10), 7)

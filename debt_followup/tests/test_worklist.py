@@ -33,7 +33,7 @@ class TestWorklist(DebtFollowupCommon):
         self.assertEqual(rows[0].overdue_amount, 5000)
         self.assertEqual(rows[0].days_overdue, 100)
         self.assertEqual(rows[1].phone, "+39 02 1111 2222")
-        self.assertEqual(rows[0].level_id, self.levels[0])
+        self.assertEqual(rows[0].level_id, self.levels[1], "past due: no courtesy step")
 
         wizard = Form(
             self.env["debt.followup.assign.wizard"]

@@ -4,10 +4,12 @@
 The ladder is a list of steps in order; each step has a delay (days after the oldest
 unpaid due date; negative for a courtesy reminder before it) and says whether it is a
 written step. A customer moves one step at a time and never skips one, except when a
-collector asks for the next *written* step (too many unanswered calls).
+collector asks for the next *written* step (too many unanswered calls). A courtesy step
+(negative delay) is a reminder *before* the due date: a customer whose oldest unpaid
+due date has passed starts at the first step with a delay of zero or more.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 
@@ -35,6 +37,7 @@ def next_step(
     escalate_date=None,
     written_only=False,
     paused_until=None,
+    today=None,
 ):
     """Return the :class:`NextStep` due for a customer, or ``None``.
 
@@ -49,14 +52,21 @@ def next_step(
         delay and the interval (a refused call, a broken promise)
     :param written_only: look for the next written step instead of the next step
     :param paused_until: no step before that date (the customer says it has paid)
+    :param today: the day the rule is applied (default: the system's date); once
+        ``oldest_due_date`` is before it, courtesy steps are passed over
     :return: ``NextStep(index, date)``; ``None`` at the end of the ladder.
         Never two steps the same day: the date is always after ``last_action_date``.
     """
     if oldest_due_date is None or not ladder:
         return None
     start = 0 if current_index is None else current_index + 1
+    past_due = oldest_due_date < (today or date.today())
     index = next(
-        (i for i in range(start, len(ladder)) if ladder[i].written or not written_only),
+        (
+            i
+            for i in range(start, len(ladder))
+            if (ladder[i].written or not written_only) and not (past_due and ladder[i].delay < 0)
+        ),
         None,
     )
     if index is None:
