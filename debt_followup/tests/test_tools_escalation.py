@@ -3,7 +3,6 @@
 
 from datetime import date
 
-
 from odoo.tests import BaseCase
 
 from odoo.addons.debt_followup.tools.escalation import NextStep, Step, followup_status, next_step

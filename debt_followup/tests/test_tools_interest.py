@@ -3,7 +3,6 @@
 
 from datetime import date
 
-
 from odoo.tests import BaseCase
 
 from odoo.addons.debt_followup.tools.interest import late_fine, late_interest

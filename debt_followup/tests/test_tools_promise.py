@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-
 from odoo.tests import BaseCase
 
 from odoo.addons.debt_followup.tools.promise import evaluate_promise, split_installments
@@ -23,6 +22,11 @@ class TestToolsPromise(BaseCase):
     def test_split_refuses_zero_installments(self):
         with self.assertRaises(ValueError):
             split_installments(100, 0, date(2026, 6, 1))
+
+    def test_split_refuses_more_than_ten_years_of_installments(self):
+        assert len(split_installments(1200, 120, date(2026, 1, 31))) == 120
+        with self.assertRaisesRegex(ValueError, "at most 120 installments"):
+            split_installments(100000, 100000, date(2026, 1, 31))
 
     def test_kept_when_everything_paid(self):
         assert evaluate_promise(PLAN, 1000.0, date(2026, 3, 1), 2) == "kept"
