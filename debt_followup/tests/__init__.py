@@ -16,4 +16,5 @@ from . import test_late_charges
 from . import test_messaging
 from . import test_worklist
 from . import test_overview
+from . import test_security
 from . import test_tours
