@@ -61,7 +61,11 @@ class DebtFollowupPromise(models.Model):
     currency_id = fields.Many2one(
         "res.currency",
         required=True,
-        default=lambda self: self.env.company.currency_id,
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The currency of the invoices the promise covers.",
     )
     date = fields.Date(string="Promised On", required=True, default=fields.Date.context_today)
     amount = fields.Monetary(required=True, tracking=True)
@@ -92,6 +96,14 @@ class DebtFollowupPromise(models.Model):
     _amount_positive = models.Constraint(
         "CHECK(amount > 0)", "A promise to pay needs an amount above zero."
     )
+
+    @api.depends("move_ids", "company_id")
+    def _compute_currency_id(self):
+        for promise in self:
+            currencies = promise.move_ids.currency_id
+            promise.currency_id = (
+                currencies if len(currencies) == 1 else promise.company_id.currency_id
+            )
 
     @api.depends("partner_id", "amount", "currency_id")
     def _compute_name(self):
@@ -137,8 +149,6 @@ class DebtFollowupPromise(models.Model):
                 # open overdue invoices, so that it closes when they are paid.
                 moves = self._debt_default_moves(vals)
                 vals["move_ids"] = [Command.set(moves.ids)]
-            if "currency_id" not in vals and len(moves.currency_id) == 1:
-                vals["currency_id"] = moves.currency_id.id
             if "residual_at_promise" not in vals:
                 vals["residual_at_promise"] = sum(moves.mapped("amount_residual"))
         promises = super(
