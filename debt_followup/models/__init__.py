@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import debt_followup_level
 from . import debt_followup_promise

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools.calling_window import PastCall, next_call_slot
 
@@ -21,6 +22,12 @@ FAILED_OUTCOMES = ("no_answer", "busy")
 # conversation caps (per day, per week). A call-back request, someone else
 # answering or a wrong number are attempts, not conversations.
 CONVERSATION_OUTCOMES = ("reached", "promise", "dispute", "paid_claimed", "refused")
+# A logged call is a record of what happened: when, who, with what outcome and
+# whether it was outside the calling window (the manager's report). Nobody
+# rewrites it; its author may complete the note. A collector logs a call as
+# made by them, now; only a manager may record a call made earlier or by
+# someone else. The window flag is always the server's.
+USER_WRITABLE_FIELDS = {"note"}
 
 
 class DebtFollowupCall(models.Model):
@@ -80,15 +87,45 @@ class DebtFollowupCall(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            self._debt_check_user_values(vals_list)
         calls = super().create(self.env["debt.followup.case"]._debt_fill_case(vals_list))
         calls._debt_flag_outside_window()
         return calls
 
     def write(self, vals):
+        if not self.env.su:
+            self._debt_check_user_write(vals)
         result = super().write(vals)
         if {"date", "partner_id", "outcome"} & vals.keys():
             self._debt_flag_outside_window()
         return result
+
+    @api.model
+    def _debt_check_user_values(self, vals_list):
+        manager = self.env.user.has_group("debt_followup.group_debt_manager")
+        for vals in vals_list:
+            if "outside_window" in vals or (
+                not manager
+                and ("date" in vals or vals.get("user_id", self.env.uid) != self.env.uid)
+            ):
+                raise AccessError(
+                    self.env._(
+                        "A call is logged by the collector who makes it, at the time it is made."
+                    )
+                )
+
+    def _debt_check_user_write(self, vals):
+        """Users change only the note of a logged call, and only their own."""
+        if vals.keys() - USER_WRITABLE_FIELDS or self.filtered(
+            lambda call: call.user_id != self.env.user
+        ):
+            raise AccessError(
+                self.env._(
+                    "A logged call cannot be changed: only the collector who made it "
+                    "can complete its note."
+                )
+            )
 
     def _debt_flag_outside_window(self):
         """Flag, never refuse, the calls made when the debtor could not be called:
@@ -116,4 +153,5 @@ class DebtFollowupCall(models.Model):
                 )
                 outside = slot != call.date
                 if call.outside_window != outside:
-                    call.outside_window = outside
+                    # Set by the server only: users may not write the flag.
+                    call.sudo().outside_window = outside

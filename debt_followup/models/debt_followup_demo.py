@@ -123,14 +123,14 @@ DEMO_CALLS = [
 ]
 
 # Promises: customer, invoices, collector, made days ago, installments (days from
-# today, amount in company currency, as the call wizard records them), state. The
+# today, amount in the invoices' currency, as the call wizard records them), state. The
 # call of that customer with outcome "promise" made it.
 DEMO_PROMISES = [
     ("rossi", ["rossi_1"], "giulia", 20, [(-10, 1500.00)], "broken"),
     ("verdi", ["verdi_1"], "giulia", 6, [(-1, 2140.00)], "kept"),
     ("greco", ["greco_1"], "giulia", 2, [(2, 1800.00), (16, 1800.00)], "open"),
-    ("souza", ["souza_0"], "rafael", 75, [(-60, 1225.81)], "kept"),
-    ("nordeste", ["nordeste_1"], "rafael", 3, [(5, 1591.94)], "open"),
+    ("souza", ["souza_0"], "rafael", 75, [(-60, 7600.00)], "kept"),
+    ("nordeste", ["nordeste_1"], "rafael", 3, [(5, 9870.00)], "open"),
 ]
 
 # Invoices paid: invoice, days ago.
@@ -334,10 +334,10 @@ class DebtFollowupDemo(models.AbstractModel):
                     "move_ids": [Command.set(moves.ids)],
                     "call_id": call.id,
                     "user_id": env.ref(f"debt_followup.demo_user_{login}").id,
-                    "currency_id": env.company.currency_id.id,
+                    "currency_id": moves.currency_id.id,
                     "date": today - timedelta(days=days_ago),
                     "amount": sum(amount for _days, amount in installments),
-                    "residual_at_promise": sum(moves.mapped("amount_residual_signed")),
+                    "residual_at_promise": sum(moves.mapped("amount_residual")),
                     "line_ids": [
                         Command.create({"date": today + timedelta(days=days), "amount": amount})
                         for days, amount in installments

@@ -30,6 +30,8 @@ CHANNELS = [
 ]
 # Channels that send something in writing (a letter, an e-mail, a PEC).
 WRITTEN_CHANNELS = ("email", "letter", "pec")
+# The model the e-mail and text message templates of a level are rendered on.
+TEMPLATE_MODEL = "res.partner"
 
 
 class DebtFollowupLevel(models.Model):
@@ -58,12 +60,12 @@ class DebtFollowupLevel(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
-        domain=[("model", "=", "res.partner")],
+        domain=[("model", "=", TEMPLATE_MODEL)],
     )
     sms_template_id = fields.Many2one(
         "sms.template",
         string="Text Message Template",
-        domain=[("model", "=", "res.partner")],
+        domain=[("model", "=", TEMPLATE_MODEL)],
         help="Short message of this step, in the customer's language: sent by SMS on an "
         "SMS step, and written for the collector in the WhatsApp chat on every step.",
     )
@@ -134,6 +136,23 @@ class DebtFollowupLevel(models.Model):
                             delay=level.delay,
                             previous=previous.name,
                             previous_delay=previous.delay,
+                        )
+                    )
+
+    @api.constrains("mail_template_id", "sms_template_id")
+    def _check_template_model(self):
+        """A template written for another model cannot be rendered for a
+        customer: refused here, rather than failing the step every night."""
+        for level in self:
+            for template in (level.mail_template_id, level.sms_template_id):
+                if template and template.model != TEMPLATE_MODEL:
+                    raise ValidationError(
+                        self.env._(
+                            "The template “%(template)s” of the step “%(level)s” is "
+                            "written for %(model)s, not for customers.",
+                            template=template.display_name,
+                            level=level.name,
+                            model=template.model_id.name or template.model,
                         )
                     )
 

@@ -2,11 +2,11 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.fields import Domain
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command, Domain
 from odoo.tools import format_date
 
-from ..tools.promise import BROKEN, KEPT, evaluate_promise
+from ..tools.promise import BROKEN, KEPT, MAX_INSTALLMENTS, evaluate_promise
 
 PROMISE_STATES = [
     ("open", "Open"),
@@ -16,6 +16,18 @@ PROMISE_STATES = [
 ]
 # Open promises evaluated per transaction by the daily check.
 PROMISE_CHECK_BATCH = 500
+# What users may change on a promise once it is made (its state, the invoices it
+# covers and what they owed then are the promise: they change only through the
+# promise's own methods, as superuser). Amount and installments are
+# renegotiated while the promise is open; the note is always the collector's.
+USER_WRITABLE_FIELDS = {"amount", "line_ids", "note"}
+USER_WRITABLE_CLOSED_FIELDS = {"note"}
+# What users may not set when they make a promise: set by the server.
+SERVER_SET_FIELDS = {"state", "residual_at_promise"}
+# Marks the promise's own create and write in the context, so that its
+# installments are checked once, when all are written. An object no RPC
+# context can carry.
+WRITING_PROMISE = object()
 
 
 class DebtFollowupPromise(models.Model):
@@ -58,7 +70,11 @@ class DebtFollowupPromise(models.Model):
     currency_id = fields.Many2one(
         "res.currency",
         required=True,
-        default=lambda self: self.env.company.currency_id,
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The currency of the invoices the promise covers.",
     )
     date = fields.Date(string="Promised On", required=True, default=fields.Date.context_today)
     amount = fields.Monetary(required=True, tracking=True)
@@ -71,11 +87,11 @@ class DebtFollowupPromise(models.Model):
     residual_at_promise = fields.Monetary(
         string="Residual When Promised",
         readonly=True,
-        help="What the covered invoices still owed when the promise was made.",
+        help="What the covered invoices still owed when the promise was made, in their currency.",
     )
     paid_amount = fields.Monetary(compute="_compute_paid_amount")
     state = fields.Selection(
-        PROMISE_STATES, required=True, default="open", tracking=True, index=True
+        PROMISE_STATES, required=True, default="open", tracking=True, index=True, readonly=True
     )
     kept_rate = fields.Float(
         string="Kept (%)",
@@ -89,6 +105,14 @@ class DebtFollowupPromise(models.Model):
     _amount_positive = models.Constraint(
         "CHECK(amount > 0)", "A promise to pay needs an amount above zero."
     )
+
+    @api.depends("move_ids", "company_id")
+    def _compute_currency_id(self):
+        for promise in self:
+            currencies = promise.move_ids.currency_id
+            promise.currency_id = (
+                currencies if len(currencies) == 1 else promise.company_id.currency_id
+            )
 
     @api.depends("partner_id", "amount", "currency_id")
     def _compute_name(self):
@@ -107,13 +131,14 @@ class DebtFollowupPromise(models.Model):
             dates = promise.line_ids.mapped("date")
             promise.next_due_date = min(dates) if dates and promise.state == "open" else False
 
-    @api.depends("move_ids.amount_residual_signed", "residual_at_promise", "amount")
+    @api.depends("move_ids.amount_residual", "residual_at_promise", "amount")
     def _compute_paid_amount(self):
         # Reading the invoices of the whole recordset first lets the ORM fetch
         # the relation and the residuals in one query each, whatever the size.
-        self.move_ids.mapped("amount_residual_signed")
+        # Residuals in the invoices' currency, which is the promise's.
+        self.move_ids.mapped("amount_residual")
         for promise in self:
-            residual_now = sum(promise.move_ids.mapped("amount_residual_signed"))
+            residual_now = sum(promise.move_ids.mapped("amount_residual"))
             paid = promise.residual_at_promise - residual_now
             promise.paid_amount = min(max(paid, 0.0), promise.amount)
 
@@ -124,15 +149,117 @@ class DebtFollowupPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            self._debt_check_user_values(vals_list)
         for vals in vals_list:
+            moves = self.new({"move_ids": vals.get("move_ids", [])}).move_ids._origin
+            if not moves:
+                # Made without choosing invoices: it covers all the customer's
+                # open overdue invoices, so that it closes when they are paid.
+                moves = self._debt_default_moves(vals)
+                vals["move_ids"] = [Command.set(moves.ids)]
             if "residual_at_promise" not in vals:
-                moves = self.new({"move_ids": vals.get("move_ids", [])}).move_ids._origin
-                vals["residual_at_promise"] = sum(moves.mapped("amount_residual_signed"))
-        return super().create(self.env["debt.followup.case"]._debt_fill_case(vals_list))
+                vals["residual_at_promise"] = sum(moves.mapped("amount_residual"))
+        promises = super(
+            DebtFollowupPromise, self.with_context(debt_writing_promise=WRITING_PROMISE)
+        ).create(self.env["debt.followup.case"]._debt_fill_case(vals_list))
+        return promises.with_env(self.env)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._debt_check_user_write(vals)
+        return super(
+            DebtFollowupPromise, self.with_context(debt_writing_promise=WRITING_PROMISE)
+        ).write(vals)
+
+    @api.model
+    def _debt_records_history(self):
+        """Whether this environment may record promises of the past (the server,
+        or a manager entering what was agreed earlier); collectors may not."""
+        return self.env.su or self.env.user.has_group("debt_followup.group_debt_manager")
+
+    def _debt_check_user_values(self, vals_list):
+        """What a user (not the server) may give when making promises."""
+        today = fields.Date.context_today(self)
+        history = self._debt_records_history()
+        for vals in vals_list:
+            if vals.get("state", "open") != "open" or "residual_at_promise" in vals:
+                raise AccessError(
+                    self.env._(
+                        "A promise to pay starts open, and what its invoices owe is "
+                        "read from them: neither can be given."
+                    )
+                )
+            if not history and vals.get("date") and fields.Date.to_date(vals["date"]) < today:
+                raise ValidationError(
+                    self.env._("A promise to pay cannot be recorded on a past day.")
+                )
+
+    def _debt_check_user_write(self, vals):
+        """Users change only the amount and installments of an open promise,
+        and its note: its state moves through its methods only."""
+        for promise in self:
+            allowed = (
+                USER_WRITABLE_FIELDS if promise.state == "open" else USER_WRITABLE_CLOSED_FIELDS
+            )
+            if vals.keys() - allowed:
+                raise AccessError(
+                    self.env._(
+                        "A promise to pay cannot be changed this way: while it is open, "
+                        "only its amount, installments and note can be; its state changes "
+                        "by cancelling it or with the daily check of payments."
+                    )
+                )
+
+    @api.model
+    def _debt_default_moves(self, vals):
+        """The open overdue invoices of the customer of ``vals``, in the
+        promise's company."""
+        partner = self.env["res.partner"].browse(vals.get("partner_id")).exists()
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        if not partner:
+            return self.env["account.move"]
+        return (
+            partner.with_company(company)
+            ._debt_overdue_lines()
+            .move_id.filtered(lambda m: m.move_type == "out_invoice")
+        )
+
+    @api.constrains("move_ids", "currency_id")
+    def _check_moves(self):
+        for promise in self:
+            if not promise.move_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s has no overdue invoice for a promise to pay to cover.",
+                        partner=promise.partner_id.display_name,
+                    )
+                )
+            if promise.move_ids.currency_id != promise.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "A promise to pay is in the currency of its invoices "
+                        "(%(currencies)s): one promise per currency.",
+                        currencies=", ".join(promise.move_ids.currency_id.mapped("name")),
+                    )
+                )
 
     @api.constrains("amount", "line_ids", "date")
     def _check_lines(self):
-        for promise in self.filtered("line_ids"):
+        for promise in self:
+            if not promise.line_ids:
+                raise ValidationError(
+                    self.env._(
+                        "A promise to pay needs at least one installment: an amount and a date."
+                    )
+                )
+            if len(promise.line_ids) > MAX_INSTALLMENTS:
+                raise ValidationError(
+                    self.env._(
+                        "An installment plan has at most %(count)s installments.",
+                        count=MAX_INSTALLMENTS,
+                    )
+                )
             if any(line.date < promise.date for line in promise.line_ids):
                 raise ValidationError(
                     self.env._("A promise to pay cannot fall due before the day it is made.")
@@ -162,7 +289,10 @@ class DebtFollowupPromise(models.Model):
 
     def action_cancel(self):
         """A promise replaced by another one, or withdrawn: no longer watched."""
-        self.filtered(lambda p: p.state == "open").state = "cancelled"
+        if not self.env.user.has_group("debt_followup.group_debt_collector"):
+            raise AccessError(self.env._("Only collectors can cancel a promise to pay."))
+        self.check_access("write")
+        self.filtered(lambda p: p.state == "open").sudo().state = "cancelled"
 
     def _debt_evaluate(self, today):
         """Split open promises into (kept, broken) by the rule of
@@ -187,7 +317,7 @@ class DebtFollowupPromise(models.Model):
         """Close these open promises as ``state``, with a note each on their case
         (``bodies``: ``{promise id: text}``) logged in one batch: the daily check
         may close thousands, and field tracking would log them one by one."""
-        self.with_context(tracking_disable=True).state = state
+        self.sudo().with_context(tracking_disable=True).state = state
         by_case = {}
         for promise in self:
             by_case.setdefault(promise.case_id.id, []).append(bodies[promise.id])

@@ -25,6 +25,7 @@ class ResCompany(models.Model):
     debt_responsible_id = fields.Many2one(
         "res.users",
         string="Collections Responsible",
+        domain=lambda self: self.env["res.users"]._debt_collector_domain(),
         help="Gets the follow-up activities of customers without a collector or salesperson.",
     )
     debt_promise_grace_days = fields.Integer(
@@ -101,6 +102,11 @@ class ResCompany(models.Model):
                         country=company.country_id.name,
                     )
                 )
+
+    @api.constrains("debt_responsible_id")
+    def _check_debt_responsible(self):
+        for company in self:
+            company.debt_responsible_id._debt_check_collector_assignable(company)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -21,4 +21,5 @@ from . import test_compliance_texts
 from . import test_messaging
 from . import test_worklist
 from . import test_overview
+from . import test_security
 from . import test_tours

@@ -87,7 +87,11 @@ class TestFoundation(DebtFollowupCommon):
             mute_logger("odoo.sql_db"),
             self.env.cr.savepoint(),
         ):
-            promise.line_ids.amount = -10
+            # Through the promise, so that the installments still add up to it.
+            promise.write(
+                {"amount": -10, "line_ids": [Command.update(promise.line_ids.id, {"amount": -10})]}
+            )
+            promise.flush_recordset()
         self.assertEqual(promise.line_ids.read(["amount"])[0]["amount"], 500)
 
     def test_promise_lines_must_sum_to_amount(self):
@@ -137,8 +141,30 @@ class TestFoundation(DebtFollowupCommon):
         self.env["debt.followup.call"].with_company(other).create(
             {"partner_id": other_partner.id, "outcome": "no_answer", "company_id": other.id}
         )
+        invoice_b = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": other_partner.id,
+                    "invoice_date": "2026-01-01",
+                    "invoice_date_due": "2026-01-31",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Goods", "price_unit": 10, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        invoice_b.action_post()
         self.env["debt.followup.promise"].with_company(other).create(
-            {"partner_id": other_partner.id, "amount": 10, "company_id": other.id}
+            {
+                "partner_id": other_partner.id,
+                "move_ids": [Command.set(invoice_b.ids)],
+                "amount": 10,
+                "line_ids": [Command.create({"date": "2026-12-15", "amount": 10})],
+                "company_id": other.id,
+            }
         )
         collector = self.collector.with_context(allowed_company_ids=self.company.ids)
         env = self.env(user=collector)

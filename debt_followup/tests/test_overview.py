@@ -57,13 +57,15 @@ class TestOverview(DebtFollowupCommon):
                 ],
             }
         )
+        # Promises of the past, closed: history only the server records as such.
         for state in ("kept", "kept", "kept", "broken", "cancelled"):
-            Promise.create(
+            Promise.sudo().create(
                 {
                     "partner_id": cls.customer_it.id,
                     "move_ids": [Command.set(cls.old.ids)],
                     "amount": 100.0,
                     "date": date(2026, 9, 1),
+                    "line_ids": [Command.create({"date": date(2026, 9, 15), "amount": 100.0})],
                     "state": state,
                 }
             )

@@ -151,7 +151,7 @@ class TestPromise(DebtFollowupCommon):
         )
         # The uncovered invoice still calls for follow-up.
         self.assertEqual(self.customer_it.debt_followup_status, "action_due")
-        promise.state = "kept"
+        promise._debt_mark_kept()
         self.invoice.invalidate_recordset(["debt_promise_id"])
         self.assertFalse(self.invoice.debt_promise_id)
 
@@ -176,7 +176,7 @@ class TestPromise(DebtFollowupCommon):
         self._assert_refused("above what the invoices still owe", [("2026-03-10", 1500)])
 
     def test_refuses_date_in_past(self):
-        self._assert_refused("before the day it is made", [("2026-02-20", 500)])
+        self._assert_refused("in the past", [("2026-02-20", 500)])
 
     def test_refuses_installments_not_summing(self):
         self._assert_refused("add up to", [("2026-03-10", 500), ("2026-04-10", 400)], amount=1000)

@@ -66,6 +66,13 @@ class TestToolsFormatting(BaseCase):
             f"1.234,56{NBSP}€ due. <table><tr><td>1</td></tr></table> {{{{unknown}}}}</p>"
         )
 
+    def test_tokens_inside_a_tag_are_not_filled(self):
+        html = Markup('<p><a href="{{debtor}}" title="{{ debtor }}">{{debtor}}</a></p>')
+        rendered = render_tokens(html, {"debtor": "javascript:alert(1)"})
+        assert rendered == (
+            '<p><a href="{{debtor}}" title="{{ debtor }}">javascript:alert(1)</a></p>'
+        )
+
     def test_tokens_do_not_run_template_code(self):
         html = Markup("<p>{{ object.unlink() }} {{7*7}}</p>")
         assert render_tokens(html, {"object": "x"}) == html

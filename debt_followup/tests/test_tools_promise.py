@@ -23,6 +23,11 @@ class TestToolsPromise(BaseCase):
         with self.assertRaises(ValueError):
             split_installments(100, 0, date(2026, 6, 1))
 
+    def test_split_refuses_more_than_ten_years_of_installments(self):
+        assert len(split_installments(1200, 120, date(2026, 1, 31))) == 120
+        with self.assertRaisesRegex(ValueError, "at most 120 installments"):
+            split_installments(100000, 100000, date(2026, 1, 31))
+
     def test_kept_when_everything_paid(self):
         assert evaluate_promise(PLAN, 1000.0, date(2026, 3, 1), 2) == "kept"
 

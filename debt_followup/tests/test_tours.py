@@ -53,7 +53,6 @@ class TestTours(DebtFollowupCommon, HttpCase):
                 "partner_id": self.customer_it.id,
                 "move_ids": [Command.set(self.invoice_old.ids)],
                 "amount": 1000.0,
-                "residual_at_promise": 1830.0,
                 "line_ids": [
                     Command.create(
                         {"date": fields.Date.today() + timedelta(days=10), "amount": 1000.0}

@@ -13,6 +13,8 @@ from babel.numbers import format_currency
 from markupsafe import Markup, escape
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+# A tag, up to the first ">" (sanitized markup writes it as &gt; in attribute values).
+TAG = re.compile(r"(<[^>]*>)")
 DEFAULT_LOCALE = "en_US"
 
 
@@ -65,10 +67,19 @@ def render_tokens(html, values):
     """Replace the ``{{name}}`` tokens of ``html`` (trusted, sanitized markup)
     by ``values[name]``: plain strings are escaped, ``Markup`` is inserted as
     is. Unknown tokens stay visible, so that a typo shows in the preview.
-    Nothing is evaluated."""
+    Nothing is evaluated.
+
+    Only tokens in the text are filled in: a token inside a tag (an attribute
+    such as ``href="{{debtor}}"``) stays as written, because escaping does not
+    make a value safe there (a name typed as ``javascript:...`` would become a
+    link that runs it)."""
 
     def replace(match):
         name = match.group(1)
         return str(escape(values[name])) if name in values else match.group(0)
 
-    return Markup(TOKEN.sub(replace, str(html or "")))
+    # Split into tags and text: the odd parts are the tags, left untouched.
+    parts = TAG.split(str(html or ""))
+    return Markup(
+        "".join(part if index % 2 else TOKEN.sub(replace, part) for index, part in enumerate(parts))
+    )

@@ -8,6 +8,9 @@ from dateutil.relativedelta import relativedelta
 OPEN = "open"
 KEPT = "kept"
 BROKEN = "broken"
+# Longest installment plan: ten years of monthly installments. Beyond it a plan
+# is no promise to follow up (and the dates would leave the calendar).
+MAX_INSTALLMENTS = 120
 
 
 def split_installments(amount, count, first_date, digits=2):
@@ -19,6 +22,8 @@ def split_installments(amount, count, first_date, digits=2):
     """
     if count < 1:
         raise ValueError("an installment plan has at least one installment")
+    if count > MAX_INSTALLMENTS:
+        raise ValueError(f"an installment plan has at most {MAX_INSTALLMENTS} installments")
     share = round(amount / count, digits)
     plan = [(first_date + relativedelta(months=index), share) for index in range(count - 1)]
     plan.append(

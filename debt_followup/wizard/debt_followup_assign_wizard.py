@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class DebtFollowupAssignWizard(models.TransientModel):
@@ -10,9 +11,7 @@ class DebtFollowupAssignWizard(models.TransientModel):
     collector_id = fields.Many2one(
         "res.users",
         required=True,
-        domain=lambda self: [
-            ("group_ids", "in", self.env.ref("debt_followup.group_debt_collector").id)
-        ],
+        domain=lambda self: self.env["res.users"]._debt_collector_domain(),
     )
 
     @api.model
@@ -29,6 +28,10 @@ class DebtFollowupAssignWizard(models.TransientModel):
         """Set the collector of the customers (in the current company) and hand
         their open follow-up activities over to it."""
         self.ensure_one()
+        if not self.env.user.has_group("debt_followup.group_debt_collector"):
+            raise AccessError(self.env._("Only collectors can assign customers to collectors."))
+        self.partner_ids.commercial_partner_id.check_access("read")
+        self.collector_id._debt_check_collector_assignable(self.env.company)
         cases = self.env["debt.followup.case"]._debt_for_partners(self.partner_ids)
         cases._debt_check_collector()
         cases.collector_id = self.collector_id

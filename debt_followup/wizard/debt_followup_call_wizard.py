@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -9,7 +9,7 @@ from odoo.fields import Command
 from odoo.tools import SQL, format_date, format_datetime
 
 from ..models.debt_followup_call import CALL_OUTCOMES, FAILED_OUTCOMES
-from ..tools.promise import split_installments
+from ..tools.promise import MAX_INSTALLMENTS, split_installments
 
 # Days the follow-up waits while the accountant checks a payment the customer claims.
 PAID_CLAIMED_PAUSE_DAYS = 5
@@ -47,10 +47,12 @@ class DebtFollowupCallWizard(models.TransientModel):
     level_id = fields.Many2one(
         "debt.followup.level", string="Follow-up Level", compute="_compute_level_id"
     )
-    call_script = fields.Html(compute="_compute_call_script", sanitize=False)
+    # Sanitized, as everything shown that holds what a debtor typed: a script
+    # link or attribute can never run code in the collector's browser.
+    call_script = fields.Html(compute="_compute_call_script")
     phone = fields.Char(related="partner_id.phone")
     phone_e164 = fields.Char(string="Phone (E.164)", compute="_compute_phone")
-    phone_link = fields.Html(string="Call", compute="_compute_phone", sanitize=False)
+    phone_link = fields.Html(string="Call", compute="_compute_phone")
     whatsapp_link = fields.Char(string="WhatsApp", related="partner_id.debt_whatsapp_link")
     local_time = fields.Char(related="partner_id.debt_local_time", string="Debtor Local Time")
     can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
@@ -137,11 +139,12 @@ class DebtFollowupCallWizard(models.TransientModel):
             partner = wizard.partner_id
             e164 = partner.phone and partner._phone_format(fname="phone", force_format="E164")
             wizard.phone_e164 = e164 or False
+            # The number is typed by the debtor too (portal): escaped, never markup.
             if e164:
                 shown = partner._phone_format(fname="phone", force_format="INTERNATIONAL")
                 wizard.phone_link = Markup('<a href="tel:%s">%s</a>') % (e164, shown)
             else:
-                wizard.phone_link = partner.phone or False
+                wizard.phone_link = escape(partner.phone) if partner.phone else False
 
     @api.depends("move_ids", "partner_id")
     def _compute_overdue(self):
@@ -232,7 +235,7 @@ class DebtFollowupCallWizard(models.TransientModel):
         lowers it when the customer promises part of it."""
         for wizard in self:
             if wizard.outcome == "promise" and not wizard.promise_amount:
-                wizard.promise_amount = sum(wizard.move_ids.mapped("amount_residual_signed"))
+                wizard.promise_amount = sum(wizard.move_ids.mapped("amount_residual"))
 
     @api.depends("promise_amount", "promise_date", "installment_count", "outcome")
     def _compute_line_ids(self):
@@ -248,7 +251,7 @@ class DebtFollowupCallWizard(models.TransientModel):
         if (
             self.outcome != "promise"
             or not self.promise_date
-            or self.installment_count < 1
+            or not 1 <= self.installment_count <= MAX_INSTALLMENTS
             or self.currency_id.compare_amounts(self.promise_amount, 0) <= 0
         ):
             return []
@@ -284,7 +287,7 @@ class DebtFollowupCallWizard(models.TransientModel):
         if self.outcome == "dispute":
             if not self.move_ids:
                 raise ValidationError(self.env._("Choose the disputed invoices."))
-            if not self.dispute_reason:
+            if not (self.dispute_reason or "").strip():
                 raise ValidationError(self.env._("Give the reason of the dispute."))
 
     def _debt_check_callback(self):
@@ -301,13 +304,22 @@ class DebtFollowupCallWizard(models.TransientModel):
                 )
             )
 
+    def _debt_promise_currency(self):
+        """A promise is in the currency of the invoices it covers."""
+        currencies = self.move_ids.currency_id
+        return currencies if len(currencies) == 1 else self.currency_id
+
     def _debt_check_promise(self):
-        currency = self.currency_id
+        currency = self._debt_promise_currency()
         if not self.promise_date:
             raise ValidationError(self.env._("A promise to pay needs an amount and a date."))
         if currency.compare_amounts(self.promise_amount, 0) <= 0:
             raise ValidationError(self.env._("A promise to pay needs an amount above zero."))
-        overdue = self.partner_id.debt_overdue_amount
+        overdue = (
+            sum(self.move_ids.mapped("amount_residual"))
+            if self.move_ids
+            else self.partner_id.debt_overdue_amount
+        )
         if currency.compare_amounts(self.promise_amount, overdue) > 0:
             raise ValidationError(
                 self.env._(
@@ -318,6 +330,13 @@ class DebtFollowupCallWizard(models.TransientModel):
             )
         if self.installment_count < 1:
             raise ValidationError(self.env._("An installment plan has at least one installment."))
+        if self.installment_count > MAX_INSTALLMENTS:
+            raise ValidationError(
+                self.env._(
+                    "An installment plan has at most %(count)s installments.",
+                    count=MAX_INSTALLMENTS,
+                )
+            )
         plan = self._debt_plan()
         today = fields.Date.context_today(self)
         if self.promise_date < today or any(due < today for due, _amount in plan):
@@ -448,7 +467,7 @@ class DebtFollowupCallWizard(models.TransientModel):
                 "move_ids": [Command.set(self.move_ids.ids)],
                 "call_id": call.id,
                 "amount": self.promise_amount,
-                "currency_id": self.currency_id.id,
+                "currency_id": self._debt_promise_currency().id,
                 "company_id": self.company_id.id,
                 "line_ids": [
                     Command.create({"date": due, "amount": amount})
@@ -456,7 +475,8 @@ class DebtFollowupCallWizard(models.TransientModel):
                 ],
             }
         )
-        call.promise_id = promise
+        # The call was just logged by this wizard: nobody else may write a call.
+        call.sudo().promise_id = promise
         plan = promise.line_ids
         if len(plan) == 1:
             return self.env._(
@@ -522,10 +542,12 @@ class DebtFollowupCallWizard(models.TransientModel):
         return self.env._("Number flagged as wrong; a correct contact is to be found.")
 
     def _debt_apply_dispute(self, call):
-        call.move_ids.write({"no_followup": True, "debt_dispute_reason": self.dispute_reason})
+        reason = self.env["debt.followup.dispute.wizard"]._debt_dispute(
+            call.move_ids, self.dispute_reason
+        )
         self._debt_schedule(
             "mail.mail_activity_data_todo",
-            self.env._("Disputed invoices: %(reason)s", reason=self.dispute_reason),
+            self.env._("Disputed invoices: %(reason)s", reason=reason),
             self._debt_responsible("debt_followup.group_debt_manager"),
             note=self.env._(
                 "Disputed: %(invoices)s", invoices=", ".join(call.move_ids.mapped("name"))

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class DebtFollowupDisputeWizard(models.TransientModel):
@@ -18,16 +18,31 @@ class DebtFollowupDisputeWizard(models.TransientModel):
             values["move_ids"] = [fields.Command.set(context["active_ids"])]
         return values
 
+    @api.model
+    def _debt_dispute(self, moves, reason):
+        """Leave ``moves`` out of follow-up with ``reason`` (returned stripped).
+
+        The one write on invoices that collectors make: they read invoices but
+        may not edit them (no Billing rights: they must not reconcile or cancel).
+        So this narrow path checks who asks, which invoices and why, then writes
+        only the two follow-up fields as superuser."""
+        if not self.env.user.has_group("debt_followup.group_debt_collector"):
+            raise AccessError(self.env._("Only collectors can record a dispute."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(self.env._("Give the reason of the dispute."))
+        # Record rules: only invoices of the user's current companies.
+        moves.check_access("read")
+        if not moves or moves.filtered(lambda m: not m.is_sale_document(include_receipts=True)):
+            raise UserError(self.env._("Only customer invoices can be disputed."))
+        moves.sudo().write({"no_followup": True, "debt_dispute_reason": reason})
+        return reason
+
     def action_dispute(self):
         """Leave the invoices out of follow-up with the reason, and say so on them."""
         self.ensure_one()
         moves = self.move_ids
-        if moves.filtered(lambda m: not m.is_sale_document(include_receipts=True)):
-            raise UserError(self.env._("Only customer invoices can be disputed."))
-        moves.write({"no_followup": True, "debt_dispute_reason": self.reason})
-        for move in moves:
-            move.message_post(
-                body=self.env._("Disputed by the customer: %(reason)s", reason=self.reason),
-                subtype_xmlid="mail.mt_note",
-            )
+        reason = self._debt_dispute(moves, self.reason)
+        body = self.env._("Disputed by the customer: %(reason)s", reason=reason)
+        moves._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
         return {"type": "ir.actions.act_window_close"}
