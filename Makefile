@@ -50,7 +50,7 @@ bench: setup
 	@$(ENV) python dev/bench.py $(BENCH_ARGS)
 
 i18n: setup
-	@$(ENV) python dev/i18n.py export $(TEST_DB) || true
+	@$(ENV) python dev/i18n.py export $(TEST_DB)
 
 stop:
 	@$(ENV) stop
