@@ -165,7 +165,6 @@ class DebtFollowupCase(models.Model):
     )
     collector_id = fields.Many2one(
         "res.users",
-        string="Collector",
         tracking=True,
         domain=lambda self: [
             ("all_group_ids", "in", self.env.ref("debt_followup.group_debt_collector").id),
@@ -188,7 +187,7 @@ class DebtFollowupCase(models.Model):
     next_level_id = fields.Many2one(
         "debt.followup.level", string="Next Step", compute="_compute_status"
     )
-    overdue_amount = fields.Monetary(string="Overdue Amount", compute="_compute_status")
+    overdue_amount = fields.Monetary(compute="_compute_status")
     overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_status")
     oldest_overdue_days = fields.Integer(string="Days Overdue", compute="_compute_status")
     call_ids = fields.One2many("debt.followup.call", "case_id", string="Calls")
@@ -569,6 +568,7 @@ class DebtFollowupCase(models.Model):
             escalate_date=state["escalate_date"],
             written_only=state["escalate_written_only"],
             paused_until=state["paused_until"],
+            today=fields.Date.context_today(self),
         )
 
     @api.model

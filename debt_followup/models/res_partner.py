@@ -380,11 +380,10 @@ class ResPartner(models.Model):
         return False
 
     def _debt_followup_call_deadline(self):
-        """Deadline of a collection-call activity: the day of the next allowed
-        calling slot, today when there is none."""
+        """Deadline of a collection-call activity: today, so that the call is on
+        today's worklist; the worklist says when calling is allowed."""
         self.ensure_one()
-        slot = self._debt_next_call_slot()
-        return fields.Date.context_today(self, slot) if slot else fields.Date.context_today(self)
+        return fields.Date.context_today(self)
 
     def _debt_overdue_lines(self):
         """Overdue receivable items of these commercial partners in the current
