@@ -3,7 +3,7 @@
     "name": "Debt Follow-up",
     "summary": "Collect overdue invoices step by step: call scripts, call log, "
     "promises to pay, letters and fair-collection guardrails",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/debt-followup/debt_followup",
     "author": "Debt Follow-up contributors",
