@@ -14,6 +14,4 @@ from . import res_partner
 from . import account_move
 from . import account_move_line
 from . import debt_followup_worklist
-from . import debt_followup_aging
 from . import debt_followup_demo
-from . import debt_followup_overview

@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, split_every
+from odoo.tools.misc import hmac
 
 from ..tools.escalation import Step, followup_status, next_step
 from ..tools.formatting import babel_locale, format_amount, format_short_date
@@ -190,6 +191,47 @@ class DebtFollowupCase(models.Model):
     overdue_amount = fields.Monetary(compute="_compute_status")
     overdue_count = fields.Integer(string="Overdue Invoices", compute="_compute_status")
     oldest_overdue_days = fields.Integer(string="Days Overdue", compute="_compute_status")
+    late_interest = fields.Monetary(
+        string="Statutory Interest",
+        compute="_compute_late_charges",
+        help="Late payment interest due by law and not yet invoiced, up to today.",
+    )
+    late_compensation = fields.Monetary(
+        string="Recovery Costs Compensation",
+        compute="_compute_late_charges",
+        help="Flat compensation per unpaid invoice due by law and not yet invoiced.",
+    )
+    late_fine = fields.Monetary(
+        compute="_compute_late_charges",
+        help="Contractual late fine (company settings) not yet invoiced.",
+    )
+    late_charges_note = fields.Char(compute="_compute_late_charges")
+    sms_to_send = fields.Boolean(
+        string="SMS to Send",
+        compute="_compute_sms_to_send",
+        help="The current step is an SMS step that a collector sends by hand.",
+    )
+    local_time = fields.Char(
+        string="Debtor Local Time",
+        compute="_compute_call_slot",
+        help="Time now where the debtor is: from the phone number, else the contact's "
+        "time zone, else the company's.",
+    )
+    can_call_now = fields.Boolean(
+        compute="_compute_call_slot",
+        help="The calling window of the debtor's country and state, its public holidays "
+        "and the call caps allow a call now.",
+    )
+    next_call_slot = fields.Datetime(
+        string="Next Allowed Call",
+        compute="_compute_call_slot",
+        help="First moment at which this debtor may be called.",
+    )
+    whatsapp_link = fields.Char(
+        string="WhatsApp Link",
+        compute="_compute_whatsapp_link",
+        help="Opens a WhatsApp chat with the follow-up message and logs it on the case.",
+    )
     call_ids = fields.One2many("debt.followup.call", "case_id", string="Calls")
     promise_ids = fields.One2many("debt.followup.promise", "case_id", string="Promises to Pay")
     call_count = fields.Integer(compute="_compute_counts")
@@ -253,6 +295,39 @@ class DebtFollowupCase(models.Model):
                 vals["case_id"] = self.with_company(company)._debt_for_partners(partner).id
         return vals_list
 
+    @api.model
+    def _debt_merge_partners(self, src_partners, dst_partner):
+        """Before customers are merged into ``dst_partner`` (Odoo's partner merge):
+        each of their cases follows the customer, and where ``dst_partner`` already
+        has a case in the same company, the two become one with their history
+        (calls, promises, messages, activities, attachments, followers)."""
+        cases = self.sudo().with_context(active_test=False)
+        kept = {
+            case.company_id: case for case in cases.search([("partner_id", "=", dst_partner.id)])
+        }
+        for case in cases.search([("partner_id", "in", src_partners.ids)], order="id"):
+            target = kept.get(case.company_id)
+            if not target:
+                case.partner_id = dst_partner
+                kept[case.company_id] = case
+                continue
+            case.call_ids.case_id = target
+            case.promise_ids.case_id = target
+            traces = [("res_model", "=", self._name), ("res_id", "=", case.id)]
+            self.env["mail.message"].sudo().search(
+                [("model", "=", self._name), ("res_id", "=", case.id)]
+            ).res_id = target.id
+            self.env["mail.activity"].sudo().search(traces).res_id = target.id
+            self.env["ir.attachment"].sudo().search(traces).res_id = target.id
+            target.message_subscribe(partner_ids=case.message_partner_ids.ids)
+            target.write(
+                {
+                    "no_contact": target.no_contact or case.no_contact,
+                    "collector_id": (target.collector_id or case.collector_id).id,
+                }
+            )
+            case.unlink()
+
     @api.depends("partner_id")
     def _compute_display_name(self):
         for case in self:
@@ -291,6 +366,99 @@ class DebtFollowupCase(models.Model):
             case.move_ids = grouped.get((case.partner_id, case.company_id), moves.browse()).sudo(
                 False
             )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_late_charges(self):
+        """Statutory interest, compensation and late fine not yet invoiced
+        (COMPLIANCE.md), one computation per company for all its cases."""
+        for company, cases in self.grouped("company_id").items():
+            rules = self.env["debt.followup.late.payment.rule"].with_company(company)
+            charges, notes = rules._late_charges(cases.partner_id)
+            for case in cases:
+                totals = dict.fromkeys(("interest", "compensation", "fine"), 0.0)
+                for charge in charges.get(case.partner_id.id, []):
+                    totals[charge["kind"]] += charge["amount"]
+                case.late_interest = totals["interest"]
+                case.late_compensation = totals["compensation"]
+                case.late_fine = totals["fine"]
+                case.late_charges_note = notes.get(case.partner_id.id, False)
+        empty = self - self.filtered("company_id")
+        empty.update(dict.fromkeys(("late_interest", "late_compensation", "late_fine"), 0.0))
+        empty.late_charges_note = False
+
+    @api.depends("level_id")
+    def _compute_sms_to_send(self):
+        for case in self:
+            level = case.level_id
+            case.sms_to_send = (
+                level.channel == "sms" and not level.auto_execute and bool(level.sms_template_id)
+            )
+
+    @api.depends_context("lang")
+    @api.depends(
+        "partner_id.phone", "partner_id.tz", "partner_id.country_id", "partner_id.state_id"
+    )
+    def _compute_call_slot(self):
+        now = fields.Datetime.now()
+        for company, cases in self.grouped("company_id").items():
+            Window = self.env["debt.followup.calling.window"].with_company(company)
+            moments = Window._local_moments(cases.partner_id, now)
+            for case in cases:
+                case.local_time, case.next_call_slot = moments.get(
+                    case.partner_id.id, (False, False)
+                )
+                case.can_call_now = case.next_call_slot == now and not case.no_contact
+        empty = self - self.filtered("company_id")
+        empty.update({"local_time": False, "next_call_slot": False, "can_call_now": False})
+
+    @api.depends_context("uid")
+    @api.depends("partner_id.debt_whatsapp_available")
+    def _compute_whatsapp_link(self):
+        for case in self:
+            case.whatsapp_link = (
+                case.id
+                and case.partner_id.debt_whatsapp_available
+                and f"/debt_followup/whatsapp/{case.id}?token={case._debt_whatsapp_token()}"
+            )
+
+    def _debt_whatsapp_token(self):
+        """Ties a WhatsApp link to the case and the user, so that another site
+        cannot make a collector's browser log a chat."""
+        self.ensure_one()
+        return hmac(self.env(su=True), "debt_followup-whatsapp", (self.id, self.env.uid))
+
+    def action_open(self):
+        self.ensure_one()
+        self._debt_check_collector()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_whatsapp(self):
+        """Open a WhatsApp chat with the customer (logged on the case)."""
+        self.ensure_one()
+        url = self._debt_whatsapp(self.partner_id)
+        return {"type": "ir.actions.act_url", "url": url, "target": "new"}
+
+    def action_create_late_charges_invoice(self):
+        """A draft customer invoice with the late charges not yet invoiced."""
+        self.ensure_one()
+        invoice = (
+            self.env["debt.followup.late.payment.rule"]
+            .with_company(self.company_id)
+            ._invoice_late_charges(self.partner_id)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
     def _debt_check_collector(self):
         """Who may act on a case: a collector of its company (hiding a button is
@@ -576,6 +744,49 @@ class DebtFollowupCase(models.Model):
         """``{commercial partner id: PaymentStatus}`` in the current company, of
         these commercial partners (default: every customer with something open)."""
         return self._debt_statuses(self._debt_overdue_data(partner_ids))
+
+    @api.model
+    def _debt_search_partners(self, attribute, operator, value):
+        """A domain on ``res.partner`` for the customers whose status in the
+        current company has ``attribute`` (of :class:`PaymentStatus`) matching
+        ``operator value``; customers with nothing open have ``NO_DEBT``'s."""
+        if attribute == "status" and operator not in ("in", "not in"):
+            return NotImplemented
+        if attribute != "status" and operator not in ("<", "<=", ">", ">=", "=", "!="):
+            return NotImplemented
+        check = {
+            "<": lambda a: a < value,
+            "<=": lambda a: a <= value,
+            ">": lambda a: a > value,
+            ">=": lambda a: a >= value,
+            "=": lambda a: a == value,
+            "!=": lambda a: a != value,
+            "in": lambda a: a in value,
+            "not in": lambda a: a not in value,
+        }[operator]
+        statuses = self._debt_partner_statuses()
+        if check(getattr(NO_DEBT, attribute)):
+            excluded = [pid for pid, s in statuses.items() if not check(getattr(s, attribute))]
+            return [("commercial_partner_id", "not in", excluded)]
+        matching = [pid for pid, s in statuses.items() if check(getattr(s, attribute))]
+        return [("commercial_partner_id", "in", matching)]
+
+    @api.model
+    def _debt_last_contacts(self, partner_ids):
+        """``{commercial partner id: last call or written reminder}`` in the current
+        company, read as superuser (only dates, never a note); two queries."""
+        in_company = [("partner_id", "in", partner_ids), ("company_id", "=", self.env.company.id)]
+        calls = (
+            self.env["debt.followup.call"]
+            .sudo()
+            ._read_group(in_company, ["partner_id"], ["date:max"])
+        )
+        written = self.sudo()._read_group(in_company, ["partner_id"], ["last_contact_date:max"])
+        last = {}
+        for partner, date in calls + written:
+            if date and (partner.id not in last or date > last[partner.id]):
+                last[partner.id] = date
+        return last
 
     @api.depends_context("company")
     @api.depends("level_id", "no_contact", "paused_until", "escalate_date")

@@ -447,3 +447,22 @@ class DebtFollowupLevel(models.Model):
             )
             texts.update((pid, sms_plain(text)) for pid, text in rendered.items())
         return texts
+
+    @api.model
+    def _debt_text_blocked_reason(self, partner):
+        """Why ``partner`` may get no SMS nor WhatsApp message, or False."""
+        if partner.commercial_partner_id.debt_no_contact:
+            return self.env._("Stop contact requested: no SMS or WhatsApp message.")
+        if not partner.phone:
+            return self.env._("No phone number for SMS or WhatsApp.")
+        if not partner.phone_sanitized:
+            return self.env._(
+                "The phone number %(phone)s is not valid: no SMS or WhatsApp message.",
+                phone=partner.phone,
+            )
+        if partner.phone_sanitized_blacklisted:
+            return self.env._(
+                "The number %(phone)s is on the SMS blacklist: no SMS or WhatsApp message.",
+                phone=partner.phone_sanitized,
+            )
+        return False

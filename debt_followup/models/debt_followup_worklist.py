@@ -58,9 +58,9 @@ class DebtFollowupWorklist(models.Model):
     )
     no_contact = fields.Boolean(string="Stop Contact", readonly=True)
     whatsapp_available = fields.Boolean(related="partner_id.debt_whatsapp_available")
-    debt_local_time = fields.Char(related="partner_id.debt_local_time")
-    debt_can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
-    debt_next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
+    debt_local_time = fields.Char(related="case_id.local_time")
+    debt_can_call_now = fields.Boolean(related="case_id.can_call_now")
+    debt_next_call_slot = fields.Datetime(related="case_id.next_call_slot")
 
     @property
     def _table_query(self):
@@ -131,4 +131,4 @@ class DebtFollowupWorklist(models.Model):
     def action_debt_whatsapp(self):
         """WhatsApp chat with the customer of the row (logged on the customer)."""
         self.ensure_one()
-        return self.partner_id.action_debt_whatsapp()
+        return self.case_id.action_whatsapp()

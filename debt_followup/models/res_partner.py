@@ -3,7 +3,6 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools.misc import hmac
 
 from ..tools.consumer import is_consumer
 from ..tools.messaging import is_mobile_number
@@ -135,37 +134,10 @@ class ResPartner(models.Model):
         compute="_compute_debt_sms_blocked_reason",
         help="Why follow-up steps send this customer no SMS and offer no WhatsApp chat.",
     )
-    debt_sms_to_send = fields.Boolean(
-        string="SMS to Send",
-        compute="_compute_debt_sms_to_send",
-        help="The current step is an SMS step that a collector sends by hand.",
-    )
     debt_whatsapp_available = fields.Boolean(
         string="WhatsApp Possible",
         compute="_compute_debt_sms_blocked_reason",
         help="A mobile number that may get messages, and no stop-contact request.",
-    )
-    debt_whatsapp_link = fields.Char(
-        string="WhatsApp Link",
-        compute="_compute_debt_whatsapp_link",
-        help="Opens a WhatsApp chat with the follow-up message and logs it on the case.",
-    )
-    debt_local_time = fields.Char(
-        string="Debtor Local Time",
-        compute="_compute_debt_call_slot",
-        help="Time now where the debtor is: from the phone number, else the contact's "
-        "time zone, else the company's.",
-    )
-    debt_can_call_now = fields.Boolean(
-        string="Can Call Now",
-        compute="_compute_debt_call_slot",
-        help="The calling window of the debtor's country and state, its public holidays "
-        "and the call caps allow a call now.",
-    )
-    debt_next_call_slot = fields.Datetime(
-        string="Next Allowed Call",
-        compute="_compute_debt_call_slot",
-        help="First moment at which this debtor may be called.",
     )
     debt_debtor_type = fields.Selection(
         [("auto", "From the tax ID"), ("consumer", "Consumer"), ("business", "Business")],
@@ -183,27 +155,6 @@ class ResPartner(models.Model):
         help="A private person, not acting for a business: owes no business late "
         "interest nor flat compensation (Directive 2011/7/EU), and gets neutral text "
         "messages.",
-    )
-    debt_late_interest = fields.Monetary(
-        string="Statutory Interest",
-        currency_field="debt_currency_id",
-        compute="_compute_debt_late_charges",
-        help="Late payment interest due by law and not yet invoiced, up to today.",
-    )
-    debt_late_compensation = fields.Monetary(
-        string="Recovery Costs Compensation",
-        currency_field="debt_currency_id",
-        compute="_compute_debt_late_charges",
-        help="Flat compensation per unpaid invoice due by law and not yet invoiced.",
-    )
-    debt_late_fine = fields.Monetary(
-        string="Late Fine",
-        currency_field="debt_currency_id",
-        compute="_compute_debt_late_charges",
-        help="Contractual late fine (company settings) not yet invoiced.",
-    )
-    debt_late_charges_note = fields.Char(
-        string="Late Charges Note", compute="_compute_debt_late_charges"
     )
 
     @api.depends_context("company")
@@ -249,36 +200,12 @@ class ResPartner(models.Model):
             self.browse(ids)[fname] = value
 
     def _search_debt_overdue_amount(self, operator, value):
-        if operator not in ("<", "<=", ">", ">=", "=", "!="):
-            return NotImplemented
-        amounts = {pid: s.overdue_amount for pid, s in self._debt_company_payment_status().items()}
-        check = {
-            "<": lambda a: a < value,
-            "<=": lambda a: a <= value,
-            ">": lambda a: a > value,
-            ">=": lambda a: a >= value,
-            "=": lambda a: a == value,
-            "!=": lambda a: a != value,
-        }[operator]
-        if check(0.0):
-            excluded = [pid for pid, amount in amounts.items() if not check(amount)]
-            return [("commercial_partner_id", "not in", excluded)]
-        return [("commercial_partner_id", "in", [p for p, a in amounts.items() if check(a)])]
+        return self.env["debt.followup.case"]._debt_search_partners(
+            "overdue_amount", operator, value
+        )
 
     def _search_debt_followup_status(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        statuses = self._debt_company_payment_status()
-        # Customers without anything overdue are "ok", whether listed or not.
-        overdue = {pid for pid, status in statuses.items() if status.status != "ok"}
-        matching = {pid for pid in overdue if statuses[pid].status in value}
-        if "ok" in value:
-            domain = [("commercial_partner_id", "not in", list(overdue - matching))]
-        else:
-            domain = [("commercial_partner_id", "in", list(matching))]
-        if operator == "not in":
-            return ["!", *domain]
-        return domain
+        return self.env["debt.followup.case"]._debt_search_partners("status", operator, value)
 
     # The current company's case, seen from the customer
 
@@ -349,28 +276,9 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_debt_last_contact(self):
-        """Last call (read as superuser: only its date, never its note) or
-        written reminder, whichever is later; one query each for the recordset."""
-        in_company = [
-            ("partner_id", "in", self.commercial_partner_id.ids),
-            ("company_id", "=", self.env.company.id),
-        ]
-        calls = (
-            self.env["debt.followup.call"]
-            .sudo()
-            ._read_group(in_company, ["partner_id"], ["date:max"])
-        )
-        written = (
-            self.env["debt.followup.case"]
-            .sudo()
-            ._read_group(in_company, ["partner_id"], ["last_contact_date:max"])
-        )
-        last = defaultdict(list)
-        for partner, date in calls + written:
-            if date:
-                last[partner.id].append(date)
+        last = self.env["debt.followup.case"]._debt_last_contacts(self.commercial_partner_id.ids)
         for partner in self:
-            partner.debt_last_contact = max(last[partner.commercial_partner_id.id], default=False)
+            partner.debt_last_contact = last.get(partner.commercial_partner_id.id, False)
 
     def _debt_followup_pec_email(self):
         """The customer's certified e-mail (PEC) address, ``False`` when unknown.
@@ -404,15 +312,7 @@ class ResPartner(models.Model):
 
     def action_debt_open_case(self):
         self.ensure_one()
-        case = self._debt_case()
-        case._debt_check_collector()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": case._name,
-            "res_id": case.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
+        return self._debt_case().action_open()
 
     def action_debt_log_call(self):
         action = self.env["ir.actions.actions"]._for_xml_id(
@@ -452,21 +352,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self._debt_next_call_slots(dt)[self.id]
 
-    @api.depends_context("company", "lang")
-    @api.depends("phone", "tz", "country_id", "state_id", "debt_no_contact")
-    def _compute_debt_call_slot(self):
-        now = fields.Datetime.now()
-        real = self.filtered("id")
-        moments = self.env["debt.followup.calling.window"]._local_moments(real, now)
-        for partner in self:
-            local_time, slot = moments.get(partner.id, (False, False))
-            partner.debt_local_time = local_time
-            partner.debt_next_call_slot = slot
-            partner.debt_can_call_now = (
-                slot == now and not partner.commercial_partner_id.debt_no_contact
-            )
-
-    # Statutory late interest, compensation and late fine (COMPLIANCE.md)
+    # Consumer or business (COMPLIANCE.md): who owes business late charges
 
     @api.depends(
         "commercial_partner_id.is_company",
@@ -484,83 +370,15 @@ class ResPartner(models.Model):
                 override=commercial.debt_debtor_type,
             )
 
-    @api.depends_context("company")
-    def _compute_debt_late_charges(self):
-        real = self.filtered("id")
-        charges, notes = (
-            self.env["debt.followup.late.payment.rule"]._late_charges(real) if real else ({}, {})
-        )
-        for partner in self:
-            mine = charges.get(partner.commercial_partner_id.id, [])
-            totals = dict.fromkeys(("interest", "compensation", "fine"), 0.0)
-            for charge in mine:
-                totals[charge["kind"]] += charge["amount"]
-            partner.debt_late_interest = totals["interest"]
-            partner.debt_late_compensation = totals["compensation"]
-            partner.debt_late_fine = totals["fine"]
-            partner.debt_late_charges_note = notes.get(partner.commercial_partner_id.id, False)
-
-    def action_debt_create_late_charges_invoice(self):
-        """A draft customer invoice with the late charges not yet invoiced."""
-        self.ensure_one()
-        invoice = self.env["debt.followup.late.payment.rule"]._invoice_late_charges(
-            self.commercial_partner_id
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": invoice.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
     # Text messages: SMS steps and WhatsApp click-to-chat
 
     @api.depends("phone", "phone_sanitized", "commercial_partner_id.debt_no_contact")
     def _compute_debt_sms_blocked_reason(self):
+        Level = self.env["debt.followup.level"]
         for partner in self:
-            if partner.commercial_partner_id.debt_no_contact:
-                reason = self.env._("Stop contact requested: no SMS or WhatsApp message.")
-            elif not partner.phone:
-                reason = self.env._("No phone number for SMS or WhatsApp.")
-            elif not partner.phone_sanitized:
-                reason = self.env._(
-                    "The phone number %(phone)s is not valid: no SMS or WhatsApp message.",
-                    phone=partner.phone,
-                )
-            elif partner.phone_sanitized_blacklisted:
-                reason = self.env._(
-                    "The number %(phone)s is on the SMS blacklist: no SMS or WhatsApp message.",
-                    phone=partner.phone_sanitized,
-                )
-            else:
-                reason = False
-            partner.debt_sms_blocked_reason = reason
-            partner.debt_whatsapp_available = not reason and is_mobile_number(
-                partner.phone_sanitized
-            )
-
-    @api.depends_context("uid")
-    @api.depends("debt_whatsapp_available")
-    def _compute_debt_whatsapp_link(self):
-        for partner in self:
-            partner.debt_whatsapp_link = (
-                partner.id
-                and partner.debt_whatsapp_available
-                and f"/debt_followup/whatsapp/{partner.id}?token={partner._debt_whatsapp_token()}"
-            )
-
-    def _debt_whatsapp_token(self):
-        self.ensure_one()
-        return hmac(self.env(su=True), "debt_followup-whatsapp", (self.id, self.env.uid))
-
-    @api.depends_context("company")
-    @api.depends("debt_followup_level_id")
-    def _compute_debt_sms_to_send(self):
-        for partner in self:
-            level = partner.debt_followup_level_id
-            partner.debt_sms_to_send = (
-                level.channel == "sms" and not level.auto_execute and bool(level.sms_template_id)
+            partner.debt_sms_blocked_reason = Level._debt_text_blocked_reason(partner)
+            partner.debt_whatsapp_available = not partner.debt_sms_blocked_reason and (
+                is_mobile_number(partner.phone_sanitized)
             )
 
     def _debt_message_value(self, key):

@@ -96,19 +96,19 @@ class TestCallingWindow(DebtFollowupCommon):
     @freeze_time("2026-12-10 14:00:00")
     def test_default_is_now_and_can_call_now(self):
         self.assertEqual(self.customer_it._debt_next_call_slot(), datetime(2026, 12, 10, 14, 0))
-        self.assertTrue(self.customer_it.debt_can_call_now)
-        self.assertEqual(self.customer_it.debt_next_call_slot, datetime(2026, 12, 10, 14, 0))
-        self.assertIn("15:00 (Europe/Rome)", self.customer_it.debt_local_time)
+        self.assertTrue(self._case(self.customer_it).can_call_now)
+        self.assertEqual(self._case(self.customer_it).next_call_slot, datetime(2026, 12, 10, 14, 0))
+        self.assertIn("15:00 (Europe/Rome)", self._case(self.customer_it).local_time)
         # Manaus is at 10:00 local on a Thursday: allowed too; Rio's 11:00 also.
         self.customer_it.debt_no_contact = True
-        self.customer_it.invalidate_recordset(["debt_can_call_now"])
-        self.assertFalse(self.customer_it.debt_can_call_now)
+        self._case(self.customer_it).invalidate_recordset(["can_call_now"])
+        self.assertFalse(self._case(self.customer_it).can_call_now)
 
     @freeze_time("2026-12-10 20:30:00")
     def test_cannot_call_now_shows_next_slot(self):
         # 21:30 Rome: closed; the next slot is Friday 08:30 Rome.
-        self.assertFalse(self.customer_it.debt_can_call_now)
-        self.assertEqual(self.customer_it.debt_next_call_slot, datetime(2026, 12, 11, 7, 30))
+        self.assertFalse(self._case(self.customer_it).can_call_now)
+        self.assertEqual(self._case(self.customer_it).next_call_slot, datetime(2026, 12, 11, 7, 30))
 
     def test_manaus_number_on_national_holiday(self):
         # Monday 7 Sep 2026 (Independence Day) 10:00 Manaus (UTC-4) = 14:00 UTC.

@@ -185,3 +185,24 @@ class TestCase(DebtFollowupCommon):
         # Run again: no second ladder.
         post_init_hook(self.env)
         self.assertEqual(len(Level.search([("company_id", "=", company_c.id)])), len(main))
+
+    def test_merged_customers_keep_one_case_per_company_with_all_history(self):
+        twin = self.env["res.partner"].create({"name": "Ferramenta Bianchi", "is_company": True})
+        case, twin_case = self._case(self.customer_it), self._case(twin)
+        twin_b = self._case(twin, self.company_b)
+        case.message_post(body="Promised on the phone.")
+        twin_case.message_post(body="Asked for a copy of the invoice.")
+        twin_case.activity_schedule("mail.mail_activity_data_todo", user_id=self.collector.id)
+        twin_case.no_contact = True
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.customer_it | twin).ids, self.customer_it, extra_checks=False
+        )
+        self.assertFalse(twin_case.exists())
+        self.assertEqual(twin_b.partner_id, self.customer_it, "the other company's case follows")
+        cases = self.env["debt.followup.case"].search([("partner_id", "=", self.customer_it.id)])
+        self.assertEqual(cases, case | twin_b)
+        bodies = str(case.message_ids.mapped("body"))
+        self.assertIn("Promised on the phone.", bodies)
+        self.assertIn("Asked for a copy of the invoice.", bodies)
+        self.assertEqual(len(case.activity_ids), 1)
+        self.assertTrue(case.no_contact)

@@ -104,7 +104,7 @@ class TestComplianceTexts(DebtFollowupCommon):
             text = self._letter(person, self.level[45])
             for word in ("40,00", "231/2002", "62/2013"):
                 self.assertNotIn(word, text, person.name)
-            self.assertEqual(person.debt_late_compensation, 0.0)
+            self.assertEqual(self._case(person).late_compensation, 0.0)
 
     def test_each_business_letter_cites_its_own_law(self):
         text = self._letter(self.business_pt, self.level[20])

@@ -34,24 +34,24 @@ class TestLateCharges(DebtFollowupCommon):
         # 1-30 Jun: 30 days at 3.15 + 8 = 11.15 %: 10000 x 0.1115 x 30 / 365 = 91.6438
         # 1 Jul-31 Aug: 62 days at 2.15 + 8 = 10.15 %: 10000 x 0.1015 x 62 / 365 = 172.4110
         # total 264.05; plus 40.00 compensation for the one unpaid invoice.
-        self.assertEqual(self.customer_it.debt_late_interest, 264.05)
-        self.assertEqual(self.customer_it.debt_late_compensation, 40.0)
-        self.assertEqual(self.customer_it.debt_late_fine, 0.0)
-        self.assertFalse(self.customer_it.debt_late_charges_note)
+        self.assertEqual(self._case(self.customer_it).late_interest, 264.05)
+        self.assertEqual(self._case(self.customer_it).late_compensation, 40.0)
+        self.assertEqual(self._case(self.customer_it).late_fine, 0.0)
+        self.assertFalse(self._case(self.customer_it).late_charges_note)
 
     @freeze_time("2025-08-31")
     def test_no_interest_for_a_consumer(self):
         self.assertTrue(self.consumer.debt_is_consumer)
-        self.assertEqual(self.consumer.debt_late_interest, 0.0)
-        self.assertEqual(self.consumer.debt_late_compensation, 0.0)
-        self.assertIn("Consumer", self.consumer.debt_late_charges_note)
+        self.assertEqual(self._case(self.consumer).late_interest, 0.0)
+        self.assertEqual(self._case(self.consumer).late_compensation, 0.0)
+        self.assertIn("Consumer", self._case(self.consumer).late_charges_note)
         with self.assertRaises(UserError):
-            self.consumer.action_debt_create_late_charges_invoice()
+            self._case(self.consumer).action_create_late_charges_invoice()
         # A private person with a VAT number (sole trader) is a business debtor.
         self.consumer.vat = "IT12345670017"
         self.consumer.invalidate_recordset()
         self.assertFalse(self.consumer.debt_is_consumer)
-        self.assertEqual(self.consumer.debt_late_interest, 264.05)
+        self.assertEqual(self._case(self.consumer).late_interest, 264.05)
 
     @freeze_time("2025-08-31")
     def test_no_directive_charges_outside_the_union(self):
@@ -66,13 +66,13 @@ class TestLateCharges(DebtFollowupCommon):
         )
         with freeze_time("2025-05-01"):
             self._create_overdue_invoice(customer_br, 10000.0, "2025-05-01", "2025-05-31")
-        self.assertEqual(customer_br.debt_late_interest, 0.0)
-        self.assertEqual(customer_br.debt_late_compensation, 0.0)
-        self.assertIn("outside the European Union", customer_br.debt_late_charges_note)
+        self.assertEqual(self._case(customer_br).late_interest, 0.0)
+        self.assertEqual(self._case(customer_br).late_compensation, 0.0)
+        self.assertIn("outside the European Union", self._case(customer_br).late_charges_note)
 
     def test_invoice_late_charges_once(self):
         with freeze_time("2025-08-31"):
-            action = self.customer_it.action_debt_create_late_charges_invoice()
+            action = self._case(self.customer_it).action_create_late_charges_invoice()
             invoice = self.env["account.move"].browse(action["res_id"])
             self.assertEqual(invoice.state, "draft")
             self.assertEqual(invoice.move_type, "out_invoice")
@@ -88,30 +88,32 @@ class TestLateCharges(DebtFollowupCommon):
             self.assertTrue(lines[0].name.startswith("Interessi moratori su"), lines[0].name)
             self.assertEqual(invoice.amount_total, 304.05)
             self.customer_it.invalidate_recordset()
-            self.assertEqual(self.customer_it.debt_late_interest, 0.0)
-            self.assertEqual(self.customer_it.debt_late_compensation, 0.0)
+            self.assertEqual(self._case(self.customer_it).late_interest, 0.0)
+            self.assertEqual(self._case(self.customer_it).late_compensation, 0.0)
             with self.assertRaises(UserError):
-                self.customer_it.action_debt_create_late_charges_invoice()
+                self._case(self.customer_it).action_create_late_charges_invoice()
         with freeze_time("2025-09-30"):
             # Only September is left: 10000 x 0.1015 x 30 / 365 = 83.42.
             self.customer_it.invalidate_recordset()
-            self.assertEqual(self.customer_it.debt_late_interest, 83.42)
-            self.assertEqual(self.customer_it.debt_late_compensation, 0.0)
+            self.assertEqual(self._case(self.customer_it).late_interest, 83.42)
+            self.assertEqual(self._case(self.customer_it).late_compensation, 0.0)
             # Deleting the draft gives the whole period back, computed in one go:
             # 91.6438 + 10000 x 0.1015 x 92 / 365 (255.8356) = 347.48.
             invoice.unlink()
             self.customer_it.invalidate_recordset()
-            self.assertEqual(self.customer_it.debt_late_interest, 347.48)
+            self.assertEqual(self._case(self.customer_it).late_interest, 347.48)
 
     @freeze_time("2026-08-31")
     def test_missing_rate_is_reported(self):
-        self.assertIn("add it to the late payment rule", self.customer_it.debt_late_charges_note)
+        self.assertIn(
+            "add it to the late payment rule", self._case(self.customer_it).late_charges_note
+        )
         # Interest runs up to 30 Jun 2026, the last day with a published rate.
         self.env["debt.followup.interest.rate"].create(
             {"rule_id": self.rule_it.id, "date_from": "2026-07-01", "reference_rate": 2.15}
         )
-        self.customer_it.invalidate_recordset()
-        self.assertFalse(self.customer_it.debt_late_charges_note)
+        self._case(self.customer_it).invalidate_recordset()
+        self.assertFalse(self._case(self.customer_it).late_charges_note)
 
     def test_half_year_must_start_in_january_or_july(self):
         with self.assertRaises(ValidationError) as error:
@@ -136,8 +138,8 @@ class TestLateCharges(DebtFollowupCommon):
         with freeze_time("2025-08-31"):
             self.customer_it.invalidate_recordset()
             # 2 % of 10,000.00, once per invoice; no Italian interest for a Brazilian company.
-            self.assertEqual(self.customer_it.debt_late_fine, 200.0)
-            self.assertEqual(self.customer_it.debt_late_interest, 0.0)
+            self.assertEqual(self._case(self.customer_it).late_fine, 200.0)
+            self.assertEqual(self._case(self.customer_it).late_interest, 0.0)
 
     @freeze_time("2025-08-31")
     def test_letter_lists_interest_and_compensation_where_they_apply(self):

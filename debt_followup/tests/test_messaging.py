@@ -271,10 +271,11 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             .new({})
         )
         link = wizard.whatsapp_link
-        self.assertTrue(link.startswith(f"/debt_followup/whatsapp/{self.customer_br.id}?token="))
+        case = self._case(self.customer_br)
+        self.assertTrue(link.startswith(f"/debt_followup/whatsapp/{case.id}?token="))
         self.authenticate(self.collector.login, self.collector.login)
         forged = self.url_open(
-            f"/debt_followup/whatsapp/{self.customer_br.id}?token=forged", allow_redirects=False
+            f"/debt_followup/whatsapp/{case.id}?token=forged", allow_redirects=False
         )
         self.assertEqual(forged.status_code, 404)
         self.assertFalse(
@@ -291,9 +292,9 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         )
         self.assertIn("WhatsApp chat opened by", self._case(self.customer_br).message_ids[0].body)
         # another user's link does not open the chat
-        self.assertNotEqual(self.customer_br.with_user(self.manager).debt_whatsapp_link, link)
+        self.assertNotEqual(case.with_user(self.manager).whatsapp_link, link)
         self.customer_it.debt_followup_level_id = self.sms_level
-        self.assertFalse(self.customer_it.with_user(self.collector).debt_whatsapp_link)
+        self.assertFalse(self._case(self.customer_it).with_user(self.collector).whatsapp_link)
 
     @freeze_time("2026-11-10 14:00:00")
     def test_whatsapp_from_the_worklist(self):

@@ -53,10 +53,11 @@ class DebtFollowupCallWizard(models.TransientModel):
     phone = fields.Char(related="partner_id.phone")
     phone_e164 = fields.Char(string="Phone (E.164)", compute="_compute_phone")
     phone_link = fields.Html(string="Call", compute="_compute_phone")
-    whatsapp_link = fields.Char(string="WhatsApp", related="partner_id.debt_whatsapp_link")
-    local_time = fields.Char(related="partner_id.debt_local_time", string="Debtor Local Time")
-    can_call_now = fields.Boolean(related="partner_id.debt_can_call_now")
-    next_call_slot = fields.Datetime(related="partner_id.debt_next_call_slot")
+    case_id = fields.Many2one("debt.followup.case", compute="_compute_case_id")
+    whatsapp_link = fields.Char(string="WhatsApp", related="case_id.whatsapp_link")
+    local_time = fields.Char(related="case_id.local_time", string="Debtor Local Time")
+    can_call_now = fields.Boolean(related="case_id.can_call_now")
+    next_call_slot = fields.Datetime(related="case_id.next_call_slot")
     overdue_amount = fields.Monetary(string="Overdue", compute="_compute_overdue")
     history = fields.Html(compute="_compute_history", sanitize=False)
     outcome = fields.Selection(CALL_OUTCOMES, required=True)
@@ -425,6 +426,11 @@ class DebtFollowupCallWizard(models.TransientModel):
         self._debt_case().sudo().activity_schedule(
             act_type_xmlid, date_deadline=date_deadline, summary=summary, note=note, user_id=user.id
         )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_case_id(self):
+        for wizard in self:
+            wizard.case_id = wizard.partner_id and wizard._debt_case()
 
     def _debt_case(self):
         return (

@@ -2,7 +2,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .account_move_line import OPEN_RECEIVABLE_FIELDS
+from ..models.account_move_line import OPEN_RECEIVABLE_FIELDS
 
 AGING_BUCKETS = [
     ("1_30", "1-30 days"),
