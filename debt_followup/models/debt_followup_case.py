@@ -167,10 +167,7 @@ class DebtFollowupCase(models.Model):
     collector_id = fields.Many2one(
         "res.users",
         tracking=True,
-        domain=lambda self: [
-            ("all_group_ids", "in", self.env.ref("debt_followup.group_debt_collector").id),
-            ("share", "=", False),
-        ],
+        domain=lambda self: self.env["res.users"]._debt_collector_domain(),
     )
     no_contact = fields.Boolean(
         string="Stop Contact",
@@ -469,20 +466,10 @@ class DebtFollowupCase(models.Model):
             )
         self.check_access("write")
 
-    @api.constrains("collector_id")
+    @api.constrains("collector_id", "company_id")
     def _check_collector_id(self):
-        group = self.env.ref("debt_followup.group_debt_collector")
-        for case in self.filtered("collector_id"):
-            user = case.collector_id
-            if user.share or not user.active or group not in user.sudo().all_group_ids:
-                raise UserError(
-                    self.env._(
-                        "%(user)s cannot be the collector of %(customer)s: "
-                        "choose an active user with the Collector rights.",
-                        user=user.name,
-                        customer=case.partner_id.display_name,
-                    )
-                )
+        for case in self:
+            case.collector_id._debt_check_collector_assignable(case.company_id)
 
     def write(self, vals):
         if "collector_id" in vals:
@@ -804,18 +791,13 @@ class DebtFollowupCase(models.Model):
         (self - self.filtered("company_id")).state = "ok"
 
     def _search_state(self, operator, value):
-        if operator not in ("in", "not in"):
+        partners = self._debt_search_partners("status", operator, value)
+        if partners is NotImplemented:
             return NotImplemented
-        statuses = self._debt_partner_statuses()
-        partner_ids = [pid for pid, status in statuses.items() if status.status in value]
-        domain = Domain("company_id", "=", self.env.company.id) & Domain(
-            "partner_id", "in", partner_ids
+        [(_field, partner_operator, partner_ids)] = partners
+        return Domain("company_id", "=", self.env.company.id) & Domain(
+            "partner_id", partner_operator, partner_ids
         )
-        if "ok" in value:
-            domain |= Domain("company_id", "=", self.env.company.id) & Domain(
-                "partner_id", "not in", list(statuses)
-            )
-        return ~domain if operator == "not in" else domain
 
     # ------------------------------------------------------------------
     # The daily run

@@ -99,10 +99,7 @@ class ResPartner(models.Model):
         compute="_compute_debt_case_fields",
         inverse="_inverse_debt_case_fields",
         search="_search_debt_collector_id",
-        domain=lambda self: [
-            ("all_group_ids", "in", self.env.ref("debt_followup.group_debt_collector").id),
-            ("share", "=", False),
-        ],
+        domain=lambda self: self.env["res.users"]._debt_collector_domain(),
     )
     debt_no_contact = fields.Boolean(
         string="Stop Contact",
