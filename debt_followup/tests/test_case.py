@@ -8,7 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 from psycopg2.errors import UniqueViolation
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -206,3 +206,62 @@ class TestCase(DebtFollowupCommon):
         self.assertIn("Asked for a copy of the invoice.", bodies)
         self.assertEqual(len(case.activity_ids), 1)
         self.assertTrue(case.no_contact)
+
+    def _traces(self):
+        return (
+            self.env["mail.activity"].search_count([]),
+            self.env["mail.message"].search_count([]),
+            self.env["ir.attachment"].search_count([]),
+            self.env["debt.followup.case"].search_count([]),
+        )
+
+    def test_actions_on_a_customer_are_checked_on_the_server(self):
+        """Reminders, the manager's run, the manual SMS and WhatsApp, called over
+        RPC by users who may not: refused, nothing written."""
+        self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        readonly = new_test_user(
+            self.env,
+            login="readonly_accountant",
+            groups="account.group_account_readonly",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        collector_b = new_test_user(
+            self.env,
+            login="collector_b",
+            groups="debt_followup.group_debt_collector",
+            company_id=self.company_b.id,
+            company_ids=[Command.set(self.company_b.ids)],
+        )
+        calls = [
+            (readonly, "action_debt_followup_send_reminder"),
+            (self.salesperson, "action_debt_followup_send_reminder"),
+            (readonly, "action_debt_followup_run_now"),
+            (self.collector, "action_debt_followup_run_now"),
+            (self.salesperson, "action_debt_send_sms"),
+            (self.salesperson, "action_debt_whatsapp"),
+            (self.salesperson, "action_debt_open_case"),
+        ]
+        before = self._traces()
+        with freeze_time("2026-02-15"):
+            for user, method in calls:
+                with self.subTest(user=user.login, method=method):
+                    with self.assertRaises(AccessError):
+                        getattr(self.customer_it.with_user(user), method)()
+                    self.assertEqual(self._traces(), before)
+            # A collector of the other company reaches nothing of company A.
+            case = self._case(self.customer_it)
+            for method in ("action_send_reminder", "action_run_now", "action_open"):
+                with self.subTest(method=method), self.assertRaises(AccessError):
+                    getattr(case.with_user(collector_b), method)()
+        self.assertEqual(self._traces()[:3], before[:3])
+        self.assertFalse(case.level_id)
+
+    def test_reminder_refused_the_day_after_a_step_says_when(self):
+        self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        case = self._case(self.customer_it)
+        with freeze_time("2026-02-15"):
+            case.with_user(self.collector).action_send_reminder()
+            with self.assertRaises(UserError) as error:
+                case.with_user(self.collector).action_send_reminder()
+        self.assertIn("from tomorrow", str(error.exception))
