@@ -1335,7 +1335,6 @@ class DebtFollowupCase(models.Model):
     )
     recovery_grade = fields.Selection(
         RECOVERY_GRADES,
-        string="Recovery Grade",
         compute="_compute_recovery",
         help="A: very likely to pay (80% and more) ... E: unlikely (below 20%).",
     )
@@ -1373,7 +1372,6 @@ class DebtFollowupCase(models.Model):
         RECOVERY_DECISIONS,
         string="Decision",
         readonly=True,
-        tracking=True,
         help="What a manager decided about a case whose next step costs more than it is "
         "expected to recover.",
     )

@@ -224,3 +224,13 @@ class TestRecovery(DebtFollowupCommon):
         self.assertEqual(good.debt_recovery_grade, "A")
         nothing_due = self.env["res.partner"].create({"name": "Nessun Debito", "is_company": True})
         self.assertFalse(nothing_due.with_user(self.salesperson).debt_recovery_grade)
+
+    @freeze_time(TODAY)
+    def test_hourly_job_keeps_the_likelihood_on_the_cases(self):
+        cron = self.env.ref("debt_followup.ir_cron_debt_recovery")
+        self.assertFalse(any(self.cases.mapped("recovery_snapshot")))
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
+        for case in self.cases:
+            self.assertAlmostEqual(case.recovery_snapshot, case.recovery_likelihood, places=3)
