@@ -23,6 +23,7 @@
         "data/debt_followup_calling_window_data.xml",
         "data/debt_followup_late_payment_rule_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_cron_recovery_data.xml",
         "wizard/debt_followup_call_wizard_views.xml",
         "wizard/debt_followup_dispute_wizard_views.xml",
         "views/debt_followup_level_views.xml",

@@ -3,7 +3,7 @@
 
     dev/env.sh python dev/bench.py [--customers 10000] [--invoices 50000]
         [--overdue-share 0.3] [--runs 3] [--heavy-runs 1] [--oca/--no-oca]
-        [--steps status,daily,parallel,worklist,promise,oca] [--workers 2]
+        [--steps status,daily,parallel,recovery,worklist,promise,oca] [--workers 2]
 
 The data lives in its own database, ``dfb_<customers>_<invoices>`` (plus the
 overdue share when it is not 0.3), built once and reused while the sizes match;
@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -76,6 +77,8 @@ TARGETS = {
     "daily_first": (60.0, None),
     "daily_second": (5.0, None),
     "worklist": (0.2, None),
+    # issue 20: the expected recovery of every customer of the company
+    "recovery": (1.0, 5),
     "promise": (10.0, None),
 }
 RSS_TARGET_MIB = 1024
@@ -942,6 +945,41 @@ def step_worklist(env, params):
     }
 
 
+def step_recovery(env, params):
+    """Expected recovery of every customer of the company, cold cache each time:
+    the figures (``debt.followup.case._debt_recovery_figures``: likelihood,
+    grade, reasons, expected recovery, next step cost, stop or hand over?), then
+    the hourly job that keeps the likelihood on the cases for the worklist's order
+    (``_debt_recovery_store``: the figures and one UPDATE of the rows that moved;
+    the first run writes them all)."""
+    Case = env["debt.followup.case"]
+    if not hasattr(Case, "_debt_recovery_figures"):
+        return {"missing": "debt.followup.case._debt_recovery_figures (issue 20 not merged)"}
+    env = env(context=dict(env.context, allowed_company_ids=[bench_company(env).id]))
+    result = {"cases": env["debt.followup.case"].search_count([])}
+    measures = {
+        "samples": lambda cases: cases._debt_recovery_figures(),
+        "samples_store": lambda cases: cases._debt_recovery_store(),
+    }
+    for key, measure in measures.items():
+        result[key] = []
+        for _run in range(params["runs"]):
+            env.invalidate_all()
+            env.company.currency_id.mapped("rounding")
+            env.user.mapped("tz")
+            with Meter() as meter:
+                values = measure(env["debt.followup.case"])
+            env.flush_all()
+            result[key].append((meter.seconds, meter.queries, meter.cpu, meter.sql))
+        if key == "samples":
+            result["customers"] = len(values)
+            result["flagged"] = sum(1 for figure in values.values() if figure.stop_suggested)
+            result["grades"] = dict(
+                sorted(Counter(figure.grade for figure in values.values()).items())
+            )
+    return result
+
+
 def step_promise_setup(env, params):
     """5,000 open promises on customers with overdue invoices, a third of them
     with an installment already past its date and grace (to be broken)."""
@@ -1056,6 +1094,7 @@ STEPS = {
     "status": step_status,
     "daily": step_daily,
     "worklist": step_worklist,
+    "recovery": step_recovery,
     "promise_setup": step_promise_setup,
     "promise": step_promise,
     "oca": step_oca,
@@ -1197,6 +1236,29 @@ def summarize(results, runs):
                     f"{parallel['duplicates']} duplicated; each worker: {each}",
                 )
             )
+    recovery = results.get("recovery")
+    if recovery:
+        rows.append(
+            _light_row(
+                "recovery",
+                "expected recovery, every customer of the company",
+                recovery,
+                runs,
+                lambda r: (
+                    f"{r['customers']} customers, {r['flagged']} stop or hand over?; "
+                    f"grades {json.dumps(r['grades'])}"
+                ),
+            )
+        )
+        if "samples_store" in recovery:
+            rows.append(
+                _row(
+                    "recovery_store",
+                    f"expected recovery kept on the cases (median of {runs})",
+                    (*_medians(recovery["samples_store"]), recovery["peak_rss_mib"]),
+                    f"{recovery['cases']} cases; hourly job; the worklist sorts by it",
+                )
+            )
     if "worklist" in results:
         rows.append(
             _light_row(
@@ -1274,7 +1336,7 @@ def main():
     )
     parser.add_argument("--promises", type=int, default=5000)
     parser.add_argument("--oca", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--steps", default="status,daily,parallel,worklist,promise,oca")
+    parser.add_argument("--steps", default="status,daily,parallel,recovery,worklist,promise,oca")
     parser.add_argument(
         "--workers", type=int, default=2, help="cron workers of the parallel daily run"
     )
@@ -1335,6 +1397,7 @@ def run_steps(args, steps, conf, options, data_db):
                 break
             if step == "daily" and "worklist" in steps and "worklist" not in results:
                 # the worklist as the collectors find it in the morning
+                _run_recovery(steps, results, conf, run_db, light)
                 print("==> worklist", flush=True)
                 results["worklist"] = run_worker(conf, run_db, "worklist", light)
     if "parallel" in steps:
@@ -1354,10 +1417,24 @@ def run_steps(args, steps, conf, options, data_db):
         copy_db(options, data_db, run_db)
         print("==> daily run (not measured), then worklist", flush=True)
         run_worker(conf, run_db, "daily", light)
+        _run_recovery(steps, results, conf, run_db, light)
         results["worklist"] = run_worker(conf, run_db, "worklist", light)
+    if "recovery" in steps and "recovery" not in results:
+        copy_db(options, data_db, run_db)
+        print("==> daily run (not measured), then expected recovery", flush=True)
+        run_worker(conf, run_db, "daily", light)
+        _run_recovery(steps, results, conf, run_db, light)
     if not args.keep:
         drop_db(options, run_db)
     return results
+
+
+def _run_recovery(steps, results, conf, run_db, light):
+    """Expected recovery on the cases the daily run opened, before the worklist
+    is measured (its order reads what the hourly job keeps on the cases)."""
+    if "recovery" in steps and "recovery" not in results:
+        print("==> expected recovery", flush=True)
+        results["recovery"] = run_worker(conf, run_db, "recovery", light)
 
 
 def write_results(args, data_db, info, *, rows, ratio, results):

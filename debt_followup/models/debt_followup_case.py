@@ -17,6 +17,9 @@ from odoo.tools.misc import hmac
 from ..tools.escalation import Step, followup_status, next_step
 from ..tools.formatting import babel_locale, format_amount, format_short_date
 from ..tools.messaging import whatsapp_url
+from ..tools.recovery import GRADES, DebtorHistory, assess_recovery
+from ..tools.recovery import stop_suggested as costs_more_than_expected
+from .debt_followup_call import CONVERSATION_OUTCOMES, FAILED_OUTCOMES
 from .debt_followup_level import WRITTEN_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -113,6 +116,29 @@ class LadderPlan(NamedTuple):
 
 # A customer with nothing open in the company.
 NO_DEBT = PaymentStatus(0.0, 0, 0, 0.0, 0.0, None, False, "ok", False)
+
+# --- Expected recovery and when to stop (issue 20) ---------------------------------
+RECOVERY_GRADES = [(letter, letter) for _lowest, letter in GRADES]
+RECOVERY_DECISIONS = [
+    ("write_off", "Write off"),
+    ("agency", "Hand to an agency"),
+    ("go_on", "Go on"),
+]
+# The debtor's history that the rule reads: the last 12 months of invoices and payments.
+RECOVERY_HISTORY_DAYS = 365
+
+
+class RecoveryFigures(NamedTuple):
+    """What the case shows of the expected recovery of a customer."""
+
+    likelihood: float
+    grade: str
+    reasons: tuple  # tools.recovery.Reason, strongest first
+    expected_recovery: float  # company currency
+    currency_id: int  # the overdue invoices' currency when one other than the company's
+    expected_recovery_currency: float  # in that currency
+    next_step_cost: float  # company currency
+    stop_suggested: bool
 
 
 class DebtFollowupCase(models.Model):
@@ -1487,3 +1513,435 @@ class DebtFollowupCase(models.Model):
             "domain": [("case_id", "=", self.id)],
             "context": {"create": False},
         }
+
+    # ------------------------------------------------------------------
+    # Expected recovery and when to stop (issue 20): the rule is
+    # tools/recovery.py; here the case's history is read for it in a constant
+    # number of queries, and a manager's decision is recorded.
+    # ------------------------------------------------------------------
+
+    recovery_likelihood = fields.Float(
+        string="Likelihood of Recovery",
+        compute="_compute_recovery",
+        help="How likely the overdue amount is to be recovered (0 to 1), from the age of "
+        "the debt and the customer's own history with the company.",
+    )
+    recovery_grade = fields.Selection(
+        RECOVERY_GRADES,
+        compute="_compute_recovery",
+        help="A: very likely to pay (80% and more) ... E: unlikely (below 20%).",
+    )
+    recovery_reasons = fields.Char(
+        string="Why", compute="_compute_recovery", help="The facts that drive the likelihood."
+    )
+    expected_recovery = fields.Monetary(
+        compute="_compute_recovery",
+        help="Overdue amount × likelihood of recovery, in the company's currency.",
+    )
+    recovery_currency_id = fields.Many2one(
+        "res.currency",
+        string="Debtor's Currency",
+        compute="_compute_recovery",
+        help="The currency of the overdue invoices, when it is one other than the company's.",
+    )
+    expected_recovery_currency = fields.Monetary(
+        string="Expected Recovery in the Debtor's Currency",
+        currency_field="recovery_currency_id",
+        compute="_compute_recovery",
+    )
+    next_step_cost = fields.Monetary(
+        compute="_compute_recovery",
+        help="What the next follow-up step costs the creditor (the step cost of its level).",
+    )
+    stop_suggested = fields.Boolean(
+        string="Stop or Hand Over?",
+        compute="_compute_recovery",
+        search="_search_stop_suggested",
+        help="The next step costs more than it is expected to recover: a manager decides "
+        "whether to write the debt off, hand it to an agency or go on. Nothing is closed "
+        "automatically.",
+    )
+    recovery_decision = fields.Selection(
+        RECOVERY_DECISIONS,
+        string="Decision",
+        readonly=True,
+        help="What a manager decided about a case whose next step costs more than it is "
+        "expected to recover.",
+    )
+    recovery_decision_date = fields.Date(string="Decided On", readonly=True)
+    recovery_decision_user_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    recovery_snapshot = fields.Float(
+        string="Likelihood at the Last Assessment",
+        readonly=True,
+        help="The likelihood of recovery as assessed by the hourly job: the worklist sorts "
+        "by the overdue amount × this figure.",
+    )
+
+    @api.model
+    def _debt_recovery_history_query(self, partner_ids=None):
+        """One grouped query over what the rule reads of the current company's
+        customers (all of them, or these commercial partner ids): receivable items
+        that fell due in the last 12 months and how many are paid; the average
+        days late of what was paid in the last 12 months (weighted by amount, as
+        the call wizard shows it) and the median per item paid; promises kept and
+        broken; calls reached, failed and failed in a row; open disputes; and the
+        currency and amount of the overdue items."""
+        self.env["account.move.line"].flush_model(
+            ["balance", "currency_id", "amount_residual_currency", "date_maturity"]
+        )
+        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "amount", "max_date"])
+        self.env["debt.followup.promise"].flush_model(["partner_id", "company_id", "state"])
+        self.env["debt.followup.call"].flush_model(["partner_id", "company_id", "outcome", "date"])
+        today = fields.Date.context_today(self)
+        company = self.env.company.id
+        asked = (
+            SQL("asked AS (SELECT %s::int[] AS ids),", list(partner_ids)) if partner_ids else SQL()
+        )
+
+        def among(column):
+            if not partner_ids:
+                return SQL()
+            return SQL("AND %s = ANY((SELECT ids FROM asked)::int[])", SQL(column))
+
+        return SQL(
+            """
+            WITH %(asked)s
+            due AS (
+                SELECT aml.partner_id, COUNT(*) AS due,
+                       COUNT(*) FILTER (WHERE aml.reconciled) AS paid
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                       AND acc.account_type = 'asset_receivable'
+                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                   AND aml.balance > 0
+                   AND aml.date_maturity >= %(since)s AND aml.date_maturity < %(today)s
+                   %(among_due)s
+              GROUP BY aml.partner_id
+            ),
+            paid_items AS (
+                SELECT debit.partner_id, debit.reconciled,
+                       SUM(GREATEST(apr.max_date - debit.date_maturity, 0) * apr.amount)
+                           AS late_amount,
+                       SUM(apr.amount) AS amount,
+                       GREATEST(MAX(apr.max_date) - debit.date_maturity, 0) AS days
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line debit ON debit.id = apr.debit_move_id
+                  JOIN account_account acc ON acc.id = debit.account_id
+                       AND acc.account_type = 'asset_receivable'
+                 WHERE debit.company_id = %(company)s AND apr.max_date >= %(since)s
+                   %(among_paid)s
+              GROUP BY debit.id
+            ),
+            late AS (
+                SELECT partner_id,
+                       (SUM(late_amount) / NULLIF(SUM(amount), 0))::float8 AS average,
+                       (PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days)
+                           FILTER (WHERE reconciled))::float8 AS median
+                  FROM paid_items
+              GROUP BY partner_id
+            ),
+            promises AS (
+                SELECT partner_id, COUNT(*) FILTER (WHERE state = 'kept') AS kept,
+                       COUNT(*) FILTER (WHERE state = 'broken') AS broken
+                  FROM debt_followup_promise
+                 WHERE company_id = %(company)s AND state IN ('kept', 'broken')
+                   %(among_promises)s
+              GROUP BY partner_id
+            ),
+            calls AS (
+                SELECT partner_id,
+                       COUNT(*) FILTER (WHERE outcome IN %(reached)s) AS reached,
+                       COUNT(*) FILTER (WHERE outcome IN %(failed)s) AS failed,
+                       COUNT(*) FILTER (WHERE outcome IN %(failed)s
+                                          AND (last_other IS NULL OR date > last_other))
+                           AS in_row
+                  FROM (SELECT partner_id, outcome, date,
+                               MAX(date) FILTER (WHERE outcome NOT IN %(failed)s)
+                                   OVER (PARTITION BY partner_id) AS last_other
+                          FROM debt_followup_call
+                         WHERE company_id = %(company)s %(among_calls)s) company_calls
+              GROUP BY partner_id
+            ),
+            open_items AS (
+                SELECT aml.partner_id,
+                       COUNT(DISTINCT aml.move_id) FILTER (WHERE aml.no_followup) AS disputes,
+                       COUNT(DISTINCT aml.currency_id) FILTER (WHERE %(overdue)s) AS currencies,
+                       MIN(aml.currency_id) FILTER (WHERE %(overdue)s) AS currency_id,
+                       SUM(aml.amount_residual_currency) FILTER (WHERE %(overdue)s)::float8
+                           AS amount_currency
+                  FROM %(items)s
+                 WHERE aml.company_id = %(company)s AND aml.amount_residual > 0
+                   %(among_open)s
+              GROUP BY aml.partner_id
+            ),
+            partners AS (
+                SELECT partner_id FROM due UNION SELECT partner_id FROM late
+                UNION SELECT partner_id FROM promises UNION SELECT partner_id FROM calls
+                UNION SELECT partner_id FROM open_items
+            )
+            SELECT partners.partner_id,
+                   COALESCE(due.due, 0), COALESCE(due.paid, 0), late.average, late.median,
+                   COALESCE(promises.kept, 0), COALESCE(promises.broken, 0),
+                   COALESCE(calls.reached, 0), COALESCE(calls.failed, 0),
+                   COALESCE(calls.in_row, 0), COALESCE(open_items.disputes, 0),
+                   open_items.currencies, open_items.currency_id, open_items.amount_currency
+              FROM partners
+         LEFT JOIN due ON due.partner_id = partners.partner_id
+         LEFT JOIN late ON late.partner_id = partners.partner_id
+         LEFT JOIN promises ON promises.partner_id = partners.partner_id
+         LEFT JOIN calls ON calls.partner_id = partners.partner_id
+         LEFT JOIN open_items ON open_items.partner_id = partners.partner_id
+             WHERE partners.partner_id IS NOT NULL
+            """,
+            asked=asked,
+            company=company,
+            today=today,
+            since=today - timedelta(days=RECOVERY_HISTORY_DAYS),
+            reached=CONVERSATION_OUTCOMES,
+            failed=FAILED_OUTCOMES,
+            overdue=SQL("aml.date_maturity < %s", today),
+            items=self.env["account.move.line"]._debt_open_receivables_from(),
+            among_due=among("aml.partner_id"),
+            among_paid=among("debit.partner_id"),
+            among_promises=among("partner_id"),
+            among_calls=among("partner_id"),
+            among_open=among("aml.partner_id"),
+        )
+
+    @api.model
+    def _debt_recovery_figures(self, partner_ids=None):
+        """``{commercial partner id: RecoveryFigures}`` in the current company, of
+        these commercial partners (default: every customer with something open),
+        in four queries whatever their number: the payment status (two), the
+        history (one) and the step cost of the next levels (one)."""
+        if partner_ids is not None and not partner_ids:
+            return {}
+        statuses = self._debt_partner_statuses(partner_ids)
+        rows = self.env.execute_query(self._debt_recovery_history_query(partner_ids))
+        history = {row[0]: row[1:] for row in rows}
+        wanted = list(partner_ids) if partner_ids else list(statuses)
+        next_levels = self.env["debt.followup.level"].concat(
+            *(status.next_level for status in statuses.values() if status.next_level)
+        )
+        next_levels.fetch(["step_cost"])
+        company_currency = self.env.company.currency_id.id
+        result = {}
+        for partner_id in wanted:
+            status = statuses.get(partner_id, NO_DEBT)
+            (
+                due,
+                paid,
+                average,
+                median,
+                kept,
+                broken,
+                reached,
+                failed,
+                in_row,
+                disputes,
+                currencies,
+                currency_id,
+                amount_currency,
+            ) = history.get(partner_id, NO_HISTORY)
+            assessed = assess_recovery(
+                DebtorHistory(
+                    age_days=status.oldest_overdue_days,
+                    overdue_amount=status.overdue_amount,
+                    invoices_due=due,
+                    invoices_paid=paid,
+                    avg_days_late=average,
+                    median_days_late=median,
+                    promises_kept=kept,
+                    promises_broken=broken,
+                    calls_reached=reached,
+                    calls_failed=failed,
+                    calls_failed_in_row=in_row,
+                    open_disputes=disputes,
+                )
+            )
+            cost = status.next_level.step_cost if status.next_level else 0.0
+            other_currency = currencies == 1 and currency_id != company_currency
+            result[partner_id] = RecoveryFigures(
+                likelihood=assessed.likelihood,
+                grade=assessed.grade,
+                reasons=assessed.reasons,
+                expected_recovery=assessed.expected_recovery,
+                currency_id=currency_id if other_currency else False,
+                expected_recovery_currency=(amount_currency or 0.0) * assessed.likelihood
+                if other_currency
+                else 0.0,
+                next_step_cost=cost,
+                stop_suggested=status.overdue_amount > 0
+                and costs_more_than_expected(assessed.expected_recovery, cost),
+            )
+        return result
+
+    @api.model
+    def _debt_recovery_reasons_text(self, reasons):
+        """The rule's reasons (``tools.recovery.Reason``) as one line, in the
+        reader's language: "pays on average 34 days late; 2 of 3 promises kept"."""
+        texts = []
+        for reason in reasons:
+            values = reason.values
+            if reason.key == "paid_invoices":
+                text = self.env._(
+                    "%(paid)s of %(total)s invoices due in the last 12 months paid", **values
+                )
+            elif reason.key == "pays_late":
+                text = self.env._("pays on average %(days)s days late", days=values["days"])
+            elif reason.key == "pays_on_time":
+                text = self.env._("pays on time")
+            elif reason.key == "promises":
+                text = self.env._("%(kept)s of %(total)s promises kept", **values)
+            elif reason.key == "calls_reached":
+                text = self.env._("reached on %(reached)s of %(total)s calls", **values)
+            elif reason.key == "no_answer" and values["calls"] == 1:
+                text = self.env._("no answer to the last call")
+            elif reason.key == "no_answer":
+                text = self.env._("no answer to the last %(calls)s calls", **values)
+            elif reason.key == "disputes" and values["count"] == 1:
+                text = self.env._("an invoice is disputed")
+            elif reason.key == "disputes":
+                text = self.env._("%(count)s invoices are disputed", **values)
+            elif reason.key == "age":
+                text = self.env._(
+                    "no payment history: debt %(days)s days overdue", days=values["days"]
+                )
+            else:
+                continue
+            texts.append(text)
+        return "; ".join(texts)
+
+    @api.depends_context("company", "lang")
+    @api.depends("level_id", "no_contact", "paused_until", "escalate_date")
+    def _compute_recovery(self):
+        """The figures of :meth:`_debt_recovery_figures`, a constant number of
+        queries for all the cases of a company."""
+        done = self.browse()
+        for company, cases in self.filtered("id").grouped("company_id").items():
+            if not company:
+                continue
+            in_company = self.with_company(company)
+            figures = in_company._debt_recovery_figures(cases.partner_id.ids)
+            for case in cases:
+                figure = figures.get(case.partner_id.id)
+                if not figure:
+                    continue
+                case.recovery_likelihood = figure.likelihood
+                case.recovery_grade = figure.grade
+                case.recovery_reasons = in_company._debt_recovery_reasons_text(figure.reasons)
+                case.expected_recovery = figure.expected_recovery
+                case.recovery_currency_id = figure.currency_id
+                case.expected_recovery_currency = figure.expected_recovery_currency
+                case.next_step_cost = figure.next_step_cost
+                case.stop_suggested = figure.stop_suggested
+                done |= case
+        (self - done).update(
+            {
+                "recovery_likelihood": 0.0,
+                "recovery_grade": False,
+                "recovery_reasons": False,
+                "expected_recovery": 0.0,
+                "recovery_currency_id": False,
+                "expected_recovery_currency": 0.0,
+                "next_step_cost": 0.0,
+                "stop_suggested": False,
+            }
+        )
+
+    def _search_stop_suggested(self, operator, value):
+        """Cases of the current company whose next step costs more than it is
+        expected to recover, from the figures of every customer of the company."""
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        figures = self._debt_recovery_figures()
+        flagged = [pid for pid, figure in figures.items() if figure.stop_suggested]
+        domain = Domain("company_id", "=", self.env.company.id) & Domain(
+            "partner_id", "in", flagged
+        )
+        wanted = (True in value) != (operator == "not in")
+        return domain if wanted else ~domain
+
+    @api.model
+    def _debt_recovery_store(self):
+        """Keep the likelihood of every case of the current company in
+        ``recovery_snapshot``, what the worklist sorts by: five queries, and rows
+        rewritten only where the figure moved."""
+        figures = self._debt_recovery_figures()
+        if not figures:
+            return
+        self.flush_model(["recovery_snapshot"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE debt_followup_case cs
+                   SET recovery_snapshot = figures.likelihood
+                  FROM unnest(%(partners)s::int[], %(likelihoods)s::float8[])
+                       AS figures(partner_id, likelihood)
+                 WHERE cs.company_id = %(company)s AND cs.partner_id = figures.partner_id
+                   AND cs.recovery_snapshot IS DISTINCT FROM figures.likelihood
+                """,
+                partners=list(figures),
+                likelihoods=[round(f.likelihood, 4) for f in figures.values()],
+                company=self.env.company.id,
+            )
+        )
+        self.invalidate_model(["recovery_snapshot"])
+
+    @api.model
+    def _cron_debt_recovery(self):
+        """Hourly: the likelihood of every case of every company, for the worklist's
+        order."""
+        companies = [company for (company,) in self.sudo()._read_group([], ["company_id"])]
+        remaining = len(companies)
+        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        for company in companies:
+            self.with_company(company)._debt_recovery_store()
+            remaining -= 1
+            if not self.env["ir.cron"]._commit_progress(1, remaining=remaining):
+                break
+
+    def _debt_recovery_decide(self, decision):
+        """Record a manager's decision about these cases (stop or hand over?) and
+        log it on each case with the figures behind it. Nothing is closed: the
+        manager takes the step (a write-off, a hand-over) as usual."""
+        if not self.env.su and not self.env.user.has_group("debt_followup.group_debt_manager"):
+            raise AccessError(
+                self.env._("Only collection managers may decide to stop or hand over a case.")
+            )
+        self.check_access("write")
+        labels = dict(self._fields["recovery_decision"]._description_selection(self.env))
+        lang = self.env.lang
+        for case in self:
+            body = self.env._(
+                "Decision: %(decision)s. Expected recovery %(expected)s against %(cost)s for "
+                "the next step (likelihood %(likelihood)s, grade %(grade)s: %(reasons)s).",
+                decision=labels[decision],
+                expected=format_amount(case.expected_recovery, case.currency_id.name, lang),
+                cost=format_amount(case.next_step_cost, case.currency_id.name, lang),
+                likelihood=f"{round(case.recovery_likelihood * 100)}%",
+                grade=case.recovery_grade or "-",
+                reasons=case.recovery_reasons or "-",
+            )
+            case.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.sudo().write(
+            {
+                "recovery_decision": decision,
+                "recovery_decision_date": fields.Date.context_today(self),
+                "recovery_decision_user_id": self.env.uid,
+            }
+        )
+        return True
+
+    def action_recovery_write_off(self):
+        return self._debt_recovery_decide("write_off")
+
+    def action_recovery_agency(self):
+        return self._debt_recovery_decide("agency")
+
+    def action_recovery_go_on(self):
+        return self._debt_recovery_decide("go_on")
+
+
+# What the recovery figures read of a customer without any history.
+NO_HISTORY = (0, 0, None, None, 0, 0, 0, 0, 0, 0, None, None, None)

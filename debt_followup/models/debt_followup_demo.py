@@ -149,6 +149,25 @@ DEMO_PAID_MONTHLY = [
 
 DEMO_DISPUTES = {"gino_1": "Merce consegnata in parte danneggiata (DDT 118)."}
 
+# Expected recovery (issue 20): Edilizia Moretti owes 36 € for seven months, broke
+# two promises and no longer answers the phone; its next step (a visit, then a
+# lawyer) costs more than it is expected to recover: "Stop or hand over?".
+DEMO_STOP = {
+    "partner": "moretti",
+    "invoice": (210, 36.00),  # days past due, amount
+    "level": ("formal_notice", 120),  # level, days since it was taken
+    # days ago, hour, outcome, note
+    "calls": [
+        (180, 10, "promise", "Pagherà entro fine mese, dice il titolare."),
+        (100, 11, "promise", "Promette di nuovo: bonifico la prossima settimana."),
+        (30, 15, "no_answer", ""),
+        (20, 10, "busy", ""),
+        (10, 16, "no_answer", ""),
+    ],
+    # made days ago, due days ago: both broken
+    "promises": [(180, 170), (100, 90)],
+}
+
 
 class DebtFollowupDemo(models.AbstractModel):
     _name = "debt.followup.demo"
@@ -177,10 +196,13 @@ class DebtFollowupDemo(models.AbstractModel):
             invoice.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
             ).no_followup = True
+        self._create_stop_story(env, today)
         # Today's daily run (without the cron's commits): "To do today" opens on
         # the actions due.
         Case = env["debt.followup.case"]
         Case._debt_for_partners(Case._debt_followup_candidates())._debt_followup_run(isolate=False)
+        # The likelihood the worklist sorts by (the hourly job keeps it).
+        Case._debt_recovery_store()
 
     @api.model
     def _setup_company(self, company):
@@ -365,3 +387,56 @@ class DebtFollowupDemo(models.AbstractModel):
         env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"payment_date": date})._create_payments()
+
+    @api.model
+    def _create_stop_story(self, env, today):
+        """A small old debt with broken promises: see ``DEMO_STOP``."""
+        key = DEMO_STOP["partner"]
+        partner = env.ref(f"debt_followup.demo_partner_{key}")
+        days_late, amount = DEMO_STOP["invoice"]
+        invoice = env["account.move"].create(
+            self._invoice_vals(env, key, partner, today - timedelta(days=days_late), amount)
+        )
+        invoice.action_post()
+        level_key, days_ago = DEMO_STOP["level"]
+        action_date = today - timedelta(days=days_ago)
+        level = self._company_level(env, level_key)
+        giulia = env.ref("debt_followup.demo_user_giulia")
+        case = env["debt.followup.case"]._debt_for_partners(partner)
+        case.write(
+            {"level_id": level.id, "last_action_date": action_date, "collector_id": giulia.id}
+        )
+        invoice.write({"debt_followup_level_id": level.id, "debt_last_action_date": action_date})
+        calls = env["debt.followup.call"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "user_id": giulia.id,
+                    # office hours in Italy, stored in UTC
+                    "date": datetime.combine(today - timedelta(days=days), time(hour - 1)),
+                    "phone": partner.phone,
+                    "outcome": outcome,
+                    "note": note or False,
+                }
+                for days, hour, outcome, note in DEMO_STOP["calls"]
+            ]
+        )
+        promise_calls = calls.filtered(lambda call: call.outcome == "promise")
+        for call, (made, due) in zip(promise_calls, DEMO_STOP["promises"], strict=True):
+            call.promise_id = env["debt.followup.promise"].create(
+                {
+                    "partner_id": partner.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "call_id": call.id,
+                    "user_id": giulia.id,
+                    "currency_id": invoice.currency_id.id,
+                    "date": today - timedelta(days=made),
+                    "amount": amount,
+                    "residual_at_promise": amount,
+                    "line_ids": [
+                        Command.create({"date": today - timedelta(days=due), "amount": amount})
+                    ],
+                    "state": "broken",
+                }
+            )

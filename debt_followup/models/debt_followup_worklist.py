@@ -7,14 +7,16 @@ from .account_move_line import OPEN_RECEIVABLE_FIELDS
 
 class DebtFollowupWorklist(models.Model):
     """ "To do today": customers of the current company with a follow-up action
-    due (an open collection activity due today or earlier), most urgent first
-    (overdue amount × days overdue). A read-only SQL view, so that PostgreSQL sorts
-    and pages it."""
+    due (an open collection activity due today or earlier), the most worth
+    collecting first: expected recovery (overdue amount now × the likelihood of
+    recovery at the last assessment, ``debt.followup.case.recovery_snapshot``; a
+    case not assessed yet counts as fully recoverable), then overdue amount × days
+    overdue. A read-only SQL view, so that PostgreSQL sorts and pages it."""
 
     _name = "debt.followup.worklist"
     _description = "Follow-up Worklist"
     _auto = False
-    _order = "priority desc, id"
+    _order = "expected_recovery desc, priority desc, id"
     _rec_name = "partner_id"
     _depends = {
         "account.move.line": OPEN_RECEIVABLE_FIELDS,
@@ -34,6 +36,7 @@ class DebtFollowupWorklist(models.Model):
             "level_id",
             "no_contact",
             "partner_id",
+            "recovery_snapshot",
         ],
     }
 
@@ -57,6 +60,14 @@ class DebtFollowupWorklist(models.Model):
         help="Overdue amount × days overdue: the higher, the sooner.",
     )
     no_contact = fields.Boolean(string="Stop Contact", readonly=True)
+    # Expected recovery (issue 20)
+    expected_recovery = fields.Monetary(
+        readonly=True,
+        help="Overdue amount × likelihood of recovery (assessed every hour): the higher, "
+        "the sooner.",
+    )
+    recovery_grade = fields.Selection(related="case_id.recovery_grade")
+    stop_suggested = fields.Boolean(related="case_id.stop_suggested")
     whatsapp_available = fields.Boolean(related="partner_id.debt_whatsapp_available")
     debt_local_time = fields.Char(related="case_id.local_time")
     debt_can_call_now = fields.Boolean(related="case_id.can_call_now")
@@ -105,7 +116,8 @@ class DebtFollowupWorklist(models.Model):
                    overdue.amount AS overdue_amount,
                    %(today)s - overdue.oldest AS days_overdue,
                    overdue.amount * (%(today)s - overdue.oldest) AS priority,
-                   cs.no_contact
+                   cs.no_contact,
+                   overdue.amount * COALESCE(cs.recovery_snapshot, 1.0) AS expected_recovery
               FROM overdue
               JOIN debt_followup_case cs
                 ON cs.partner_id = overdue.partner_id AND cs.company_id = %(company)s

@@ -6,7 +6,7 @@ from odoo.fields import Domain
 
 from ..tools.consumer import is_consumer
 from ..tools.messaging import is_mobile_number
-from .debt_followup_case import CASE_STATE_FIELDS, FOLLOWUP_STATUSES, NO_DEBT
+from .debt_followup_case import CASE_STATE_FIELDS, FOLLOWUP_STATUSES, NO_DEBT, RECOVERY_GRADES
 
 # Fields of _compute_debt_followup_status and the PaymentStatus value of each.
 STATUS_FIELD_ATTRIBUTES = (
@@ -388,3 +388,31 @@ class ResPartner(models.Model):
         """The text message of the step for these customers, each in its language,
         as the SMS carries it: ``{partner_id: text}``."""
         return self.env["debt.followup.level"]._debt_render_messages(self, level)
+
+    # Expected recovery (issue 20): the grade and its reasons for everyone who
+    # sees the banner
+
+    debt_recovery_grade = fields.Selection(
+        RECOVERY_GRADES,
+        string="Recovery Grade",
+        compute="_compute_debt_recovery",
+        help="How likely the overdue amount is to be paid: A (80% and more) to E (below 20%).",
+    )
+    debt_recovery_reasons = fields.Char(
+        string="Recovery Grade Reasons", compute="_compute_debt_recovery"
+    )
+
+    @api.depends_context("company", "lang")
+    def _compute_debt_recovery(self):
+        """Read as superuser, like the case fields: the grade and the facts behind
+        it (payments, promises kept, calls answered), never a call or promise note.
+        A constant number of queries for the recordset."""
+        Case = self.env["debt.followup.case"].sudo()
+        figures = Case._debt_recovery_figures(self.commercial_partner_id.ids)
+        for partner in self:
+            figure = figures.get(partner.commercial_partner_id.id)
+            overdue = figure and figure.expected_recovery > 0
+            partner.debt_recovery_grade = figure.grade if overdue else False
+            partner.debt_recovery_reasons = (
+                Case._debt_recovery_reasons_text(figure.reasons) if overdue else False
+            )

@@ -7,6 +7,7 @@ from . import test_tools_interest
 from . import test_tools_messaging
 from . import test_tools_promise
 from . import test_tools_recovery
+from . import test_recovery
 from . import test_foundation
 from . import test_case
 from . import test_level_step_cost
