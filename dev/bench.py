@@ -4,6 +4,7 @@
     dev/env.sh python dev/bench.py [--customers 10000] [--invoices 50000]
         [--overdue-share 0.3] [--runs 3] [--heavy-runs 1] [--oca/--no-oca]
         [--steps status,daily,parallel,worklist,promise,oca] [--workers 2]
+        (other steps: scheduler, send [--send-count 1000])
 
 The data lives in its own database, ``dfb_<customers>_<invoices>`` (plus the
 overdue share when it is not 0.3), built once and reused while the sizes match;
@@ -59,6 +60,8 @@ from odoo.modules.registry import Registry
 from odoo.service import server as odoo_server
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.base.models.ir_cron import IrCron
 
 REPO = Path(__file__).resolve().parent.parent
 ADDON = REPO / "debt_followup"
@@ -1101,7 +1104,53 @@ def step_send(env, params):
     return result
 
 
+def step_scheduler(env, params):
+    """The daily run, then the sending job it triggers, as Odoo's scheduler runs
+    them: ``ir.cron._process_jobs_loop`` on a cursor of its own, started again
+    while the job reports work remaining (each start runs for at least
+    ``MIN_TIME_PER_JOB`` seconds and ``MIN_RUNS_PER_JOB`` loops, then stops
+    after the batch that ends its slice). The daily run is made due now, as
+    at its hour."""
+    today = fields.Date.context_today(env.user)
+    daily = env.ref("debt_followup.ir_cron_debt_followup")
+    daily.nextcall = fields.Datetime.now() - timedelta(minutes=1)
+    env.cr.commit()
+    database = sql_db.db_connect(env.cr.dbname)
+    result = {}
+    for key, xmlid in (
+        ("daily", "debt_followup.ir_cron_debt_followup"),
+        ("sending", "debt_followup.ir_cron_debt_followup_send"),
+    ):
+        cron = env.ref(xmlid, raise_if_not_found=False)
+        if not cron:
+            continue
+        starts = 0
+        with Meter() as meter:
+            while starts < params.get("max_starts", 100):
+                with database.cursor() as cron_cr:
+                    IrCron._process_jobs_loop(cron_cr, job_ids=[cron.id])
+                starts += 1
+                env.cr.commit()  # a new snapshot: what the job committed
+                env.cr.execute(
+                    "SELECT remaining FROM ir_cron_progress WHERE cron_id = %s"
+                    " ORDER BY id DESC LIMIT 1",
+                    [cron.id],
+                )
+                row = env.cr.fetchone()
+                if not row or not row[0]:
+                    break
+        result[key] = (meter.seconds, meter.queries, meter.cpu, meter.sql)
+        result[f"{key}_starts"] = starts
+    env.cr.execute("SELECT COUNT(*) FROM debt_followup_case WHERE last_action_date = %s", [today])
+    result["acted_upon"] = env.cr.fetchone()[0]
+    result["created"] = {
+        model: count for model, count in _footprint(env).items() if model != "ir.attachment"
+    }
+    return result
+
+
 STEPS = {
+    "scheduler": step_scheduler,
     "send": step_send,
     "generate": gen_generate,
     "stamp": gen_stamp,
@@ -1194,6 +1243,18 @@ def _sending_rows(results):
                     "e-mails, letters and SMS the first run queued",
                 )
             )
+    for result in results.get("scheduler") or []:
+        for key, label in (("daily", "daily run"), ("sending", "sending job")):
+            if key in result:
+                rows.append(
+                    _row(
+                        f"scheduler_{key}",
+                        f"{label} under Odoo's scheduler, until nothing remains",
+                        (*result[key], result["peak_rss_mib"]),
+                        f"{result[key + '_starts']} job runs; "
+                        f"{result['acted_upon']} customers acted upon",
+                    )
+                )
     for result in results.get("send") or []:
         if "missing" in result:
             continue
@@ -1410,7 +1471,7 @@ def run_steps(args, steps, conf, options, data_db):
     if "status" in steps:
         print("==> payment status", flush=True)
         results["status"] = run_worker(conf, run_db, "status", light)
-    for step in ("daily", "send", "promise", "oca"):
+    for step in ("daily", "scheduler", "send", "promise", "oca"):
         if step not in steps:
             continue
         results[step] = []
