@@ -49,6 +49,7 @@ class AccountMove(models.Model):
             )
         )
         missing.invalidate_recordset(["access_token"])
+        missing.fetch(["access_token"])
 
     @api.depends("line_ids.date_maturity", "line_ids.amount_residual", "state")
     def _compute_debt_days_overdue(self):

@@ -1118,6 +1118,26 @@ class DebtFollowupCase(models.Model):
             rendered = template._generate_template(
                 by_mail.partner_id.ids, ("subject", "body_html", "email_from", "reply_to")
             )
+        # What message_post would look up for each message, once for the batch:
+        # the author of each sender address, reply-to, alias domain, company.
+        thread = self.sudo()
+        authors = {
+            sender: thread[:1]._message_compute_author(None, sender or None)
+            for sender in {rendered[p.id].get("email_from") for p in by_mail.partner_id}
+        }
+        alias_domains = thread._mail_get_alias_domains(default_company=self.env.company)
+        companies = thread._mail_get_companies(default=self.env.company)
+        senders = {
+            case.id: authors[rendered[case.partner_id.id].get("email_from")] for case in by_mail
+        }
+        reply_tos = (
+            by_mail.sudo()._notify_get_reply_to_batch(
+                defaults={case_id: sender[1] for case_id, sender in senders.items()},
+                author_ids={case_id: sender[0] for case_id, sender in senders.items()},
+            )
+            if by_mail
+            else {}
+        )
         for case in self:
             partner = case.partner_id
             note = case._debt_followup_note(level, moves[case.id])
@@ -1145,17 +1165,18 @@ class DebtFollowupCase(models.Model):
                 )
                 continue
             values = rendered[partner.id]
+            author_id, email_from = senders[case.id]
             messages |= sudo_case.message_post(
                 **{
                     key: values[source]
-                    for key, source in (
-                        ("subject", "subject"),
-                        ("body", "body_html"),
-                        ("email_from", "email_from"),
-                        ("reply_to", "reply_to"),
-                    )
+                    for key, source in (("subject", "subject"), ("body", "body_html"))
                     if values.get(source)
                 },
+                author_id=author_id,
+                email_from=email_from,
+                reply_to=values.get("reply_to") or reply_tos[case.id],
+                record_alias_domain_id=alias_domains[case.id].id,
+                record_company_id=companies[case.id].id,
                 message_type="comment",
                 subtype_xmlid="debt_followup.mt_debt_reminder",
                 partner_ids=contacts[case.id].ids,
