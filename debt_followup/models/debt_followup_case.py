@@ -1031,6 +1031,7 @@ class DebtFollowupCase(models.Model):
         """Queue the written reminder of ``level`` for these cases (one statement):
         the sending job renders and sends it. ``contacts`` and ``emails``: the
         recipient and the certified address by case id."""
+        moves_of = moves.grouped("commercial_partner_id")
         return (
             self.env["debt.followup.send"]
             .sudo()
@@ -1040,7 +1041,9 @@ class DebtFollowupCase(models.Model):
                         "case_id": case.id,
                         "level_id": level.id,
                         "channel": channel,
-                        "move_ids": [Command.set(case._debt_moves_of(moves).ids)],
+                        "move_ids": [
+                            Command.set(moves_of.get(case.partner_id, moves.browse()).ids)
+                        ],
                         "contact_id": contacts[case.id].id if contacts else False,
                         "email_to": emails[case.id] if emails else False,
                         "lang": self.env.lang,

@@ -36,7 +36,11 @@ class DebtFollowupSend(models.Model):
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="case_id.partner_id")
     level_id = fields.Many2one(
-        "debt.followup.level", string="Follow-up Level", required=True, readonly=True
+        "debt.followup.level",
+        string="Follow-up Level",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
     )
     channel = fields.Selection(
         [("email", "E-mail"), ("pec", "PEC"), ("letter", "Letter"), ("sms", "SMS")],

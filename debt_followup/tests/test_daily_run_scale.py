@@ -169,3 +169,31 @@ class TestDailyRunScale(DebtFollowupCommon):
         self.assertFalse(synced)
         self.assertTrue(all(self.invoices.mapped("access_token")))
         self.assertIn(self.invoices[0].access_token, facts["pay_url"])
+
+    def test_a_reminder_that_fails_leaves_the_others_and_is_not_sent_again(self):
+        broken = self.customers[2]
+        original = DebtFollowupCase._debt_send_templates
+
+        def failing(cases, level, moves, contacts=None, emails=None):
+            if broken in cases.partner_id:
+                raise ValueError("template error")
+            return original(cases, level, moves, contacts=contacts, emails=emails)
+
+        with freeze_time("2026-04-20"), self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+            with (
+                patch.object(DebtFollowupCase, "_debt_send_templates", failing),
+                self.assertLogs(SEND_MODULE, "ERROR"),
+            ):
+                self.send_cron.method_direct_trigger()
+            self.send_cron.method_direct_trigger()
+            self.env.invalidate_all()
+        queued = self.env["debt.followup.send"].search(
+            [("case_id", "in", self._case(self.customers).ids)]
+        )
+        failed = queued.filtered(lambda row: row.state == "failed")
+        self.assertEqual(failed.case_id.partner_id, broken)
+        self.assertEqual(set((queued - failed).mapped("state")), {"done"})
+        self.assertFalse(self._reminders(broken))
+        for customer in self.customers - broken:
+            self.assertEqual(len(self._reminders(customer)), 1)
