@@ -4,6 +4,7 @@
     dev/env.sh python dev/bench.py [--customers 10000] [--invoices 50000]
         [--overdue-share 0.3] [--runs 3] [--heavy-runs 1] [--oca/--no-oca]
         [--steps status,daily,parallel,recovery,worklist,promise,oca] [--workers 2]
+        (other steps: scheduler, send [--send-count 1000])
 
 The data lives in its own database, ``dfb_<customers>_<invoices>`` (plus the
 overdue share when it is not 0.3), built once and reused while the sizes match;
@@ -60,6 +61,8 @@ from odoo.modules.registry import Registry
 from odoo.service import server as odoo_server
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.base.models.ir_cron import IrCron
 
 REPO = Path(__file__).resolve().parent.parent
 ADDON = REPO / "debt_followup"
@@ -858,31 +861,46 @@ SQL_COUNT = "SELECT COUNT(*) FROM %s"  # table names come from the registry
 
 
 def _run_daily(env):
+    """The daily run, then (where the sending is a job of its own) the sending
+    job, each measured: wall, queries, CPU and SQL of each, and what they made."""
     env.invalidate_all()
     before = _footprint(env)
+    sending = None
     with Meter() as meter:
-        env["res.partner"]._cron_debt_followup()
+        if "debt.followup.send" in env:
+            env["debt.followup.case"]._cron_debt_followup()
+        else:
+            env["res.partner"]._cron_debt_followup()
         env.flush_all()
     env.cr.commit()
+    if "debt.followup.send" in env:
+        env.invalidate_all()
+        with Meter() as sending:
+            env["debt.followup.send"]._cron_debt_followup_send()
+            env.flush_all()
+        env.cr.commit()
     after = _footprint(env)
     created = {model: after[model] - before[model] for model in after}
-    return meter, created
+    return meter, created, sending
 
 
 def step_daily(env, params):
     partners = env["res.partner"]
     if not hasattr(partners, "_cron_debt_followup"):
         return {"missing": "res.partner._cron_debt_followup (engine not merged)"}
-    first, created_first = _run_daily(env)
+    first, created_first, sending = _run_daily(env)
     rss_first = peak_rss_mib()
-    second, created_second = _run_daily(env)
-    return {
+    second, created_second, _sending = _run_daily(env)
+    result = {
         "first": (first.seconds, first.queries, first.cpu, first.sql),
         "second": (second.seconds, second.queries, second.cpu, second.sql),
         "created_first": created_first,
         "created_second": created_second,
         "peak_rss_first_mib": round(rss_first, 1),
     }
+    if sending:
+        result["sending"] = (sending.seconds, sending.queries, sending.cpu, sending.sql)
+    return result
 
 
 def step_daily_share(env, params):
@@ -1088,7 +1106,90 @@ def step_oca(env, params):
     }
 
 
+def step_send(env, params):
+    """The e-mail reminders of a written step, made automatic, for the first
+    ``send_count`` customers the daily run would look at: the step as the
+    daily run takes it (``_debt_action_email``), then, where the sending is a
+    job of its own (``debt.followup.send``), that job run until nothing is
+    left. The e-mails end in Odoo's mail queue (``mail.mail``), not sent."""
+    company = bench_company(env)
+    env = env(
+        context=dict(env.context, allowed_company_ids=[company.id], mail_notify_force_send=False)
+    )
+    level = env.ref("debt_followup.debt_followup_level_written_reminder")
+    level.auto_execute = True
+    case_model = env["debt.followup.case"].with_company(company)
+    partners = case_model._debt_followup_candidates()[: params["send_count"]]
+    cases = case_model._debt_for_partners(partners)
+    moves = cases._debt_followup_moves(level)
+    env.cr.commit()
+    env.invalidate_all()
+    before = _footprint(env)
+    with Meter() as step:
+        cases._debt_action_email(level, moves)
+        env.flush_all()
+    env.cr.commit()
+    result = {"customers": len(cases), "step": (step.seconds, step.queries, step.cpu, step.sql)}
+    if "debt.followup.send" in env:
+        env.invalidate_all()
+        with Meter() as sending:
+            env["debt.followup.send"]._cron_debt_followup_send()
+            env.flush_all()
+        env.cr.commit()
+        result["sending"] = (sending.seconds, sending.queries, sending.cpu, sending.sql)
+    after = _footprint(env)
+    result["created"] = {model: after[model] - before[model] for model in after}
+    return result
+
+
+def step_scheduler(env, params):
+    """The daily run, then the sending job it triggers, as Odoo's scheduler runs
+    them: ``ir.cron._process_jobs_loop`` on a cursor of its own, started again
+    while the job reports work remaining (each start runs for at least
+    ``MIN_TIME_PER_JOB`` seconds and ``MIN_RUNS_PER_JOB`` loops, then stops
+    after the batch that ends its slice). The daily run is made due now, as
+    at its hour."""
+    today = fields.Date.context_today(env.user)
+    daily = env.ref("debt_followup.ir_cron_debt_followup")
+    daily.nextcall = fields.Datetime.now() - timedelta(minutes=1)
+    env.cr.commit()
+    database = sql_db.db_connect(env.cr.dbname)
+    result = {}
+    for key, xmlid in (
+        ("daily", "debt_followup.ir_cron_debt_followup"),
+        ("sending", "debt_followup.ir_cron_debt_followup_send"),
+    ):
+        cron = env.ref(xmlid, raise_if_not_found=False)
+        if not cron:
+            continue
+        starts = 0
+        with Meter() as meter:
+            while starts < params.get("max_starts", 100):
+                with database.cursor() as cron_cr:
+                    IrCron._process_jobs_loop(cron_cr, job_ids=[cron.id])
+                starts += 1
+                env.cr.commit()  # a new snapshot: what the job committed
+                env.cr.execute(
+                    "SELECT remaining FROM ir_cron_progress WHERE cron_id = %s"
+                    " ORDER BY id DESC LIMIT 1",
+                    [cron.id],
+                )
+                row = env.cr.fetchone()
+                if not row or not row[0]:
+                    break
+        result[key] = (meter.seconds, meter.queries, meter.cpu, meter.sql)
+        result[f"{key}_starts"] = starts
+    env.cr.execute("SELECT COUNT(*) FROM debt_followup_case WHERE last_action_date = %s", [today])
+    result["acted_upon"] = env.cr.fetchone()[0]
+    result["created"] = {
+        model: count for model, count in _footprint(env).items() if model != "ir.attachment"
+    }
+    return result
+
+
 STEPS = {
+    "scheduler": step_scheduler,
+    "send": step_send,
     "generate": gen_generate,
     "stamp": gen_stamp,
     "status": step_status,
@@ -1165,6 +1266,54 @@ def _heavy_rows(key, label, results, field, note):
 def _created(result, name):
     created = result[f"created_{name}"]
     return ", ".join(f"{k} +{v}" for k, v in created.items() if v) or "created nothing"
+
+
+def _sending_rows(results):
+    """Rows of the sending job: after the first daily run, and the e-mail step
+    of the ``send`` step with what it sent a second."""
+    rows = []
+    for result in results.get("daily") or []:
+        if "sending" in result:
+            rows.append(
+                _row(
+                    "daily_sending",
+                    "sending job after the first daily run",
+                    (*result["sending"], result["peak_rss_mib"]),
+                    "e-mails, letters and SMS the first run queued",
+                )
+            )
+    for result in results.get("scheduler") or []:
+        for key, label in (("daily", "daily run"), ("sending", "sending job")):
+            if key in result:
+                rows.append(
+                    _row(
+                        f"scheduler_{key}",
+                        f"{label} under Odoo's scheduler, until nothing remains",
+                        (*result[key], result["peak_rss_mib"]),
+                        f"{result[key + '_starts']} job runs; "
+                        f"{result['acted_upon']} customers acted upon",
+                    )
+                )
+    for result in results.get("send") or []:
+        if "missing" in result:
+            continue
+        mails = result["created"].get("mail.mail", 0)
+        parts = [("send_step", "e-mail step of the daily run", result["step"])]
+        if "sending" in result:
+            parts.append(("send_job", "sending job (render, queue)", result["sending"]))
+        total = sum(part[2][0] for part in parts)
+        for key, label, measure in parts:
+            rows.append(
+                _row(
+                    key,
+                    f"{label}, {result['customers']} customers",
+                    (*measure, result["peak_rss_mib"]),
+                    f"{mails} e-mails queued, {mails / total:.1f} a second overall"
+                    if total
+                    else "",
+                )
+            )
+    return rows
 
 
 def summarize(results, runs):
@@ -1269,6 +1418,7 @@ def summarize(results, runs):
                 lambda r: f"order {r['order']}; {r['length']} rows in all",
             )
         )
+    rows += _sending_rows(results)
     rows += _heavy_rows(
         "promise",
         "promise check",
@@ -1335,6 +1485,9 @@ def main():
         help="repeats of the daily run, promise check and OCA run (each on a fresh copy)",
     )
     parser.add_argument("--promises", type=int, default=5000)
+    parser.add_argument(
+        "--send-count", type=int, default=1000, help="customers e-mailed by the send step"
+    )
     parser.add_argument("--oca", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--steps", default="status,daily,parallel,recovery,worklist,promise,oca")
     parser.add_argument(
@@ -1380,7 +1533,7 @@ def run_steps(args, steps, conf, options, data_db):
     if "status" in steps:
         print("==> payment status", flush=True)
         results["status"] = run_worker(conf, run_db, "status", light)
-    for step in ("daily", "promise", "oca"):
+    for step in ("daily", "scheduler", "send", "promise", "oca"):
         if step not in steps:
             continue
         results[step] = []
@@ -1392,7 +1545,8 @@ def run_steps(args, steps, conf, options, data_db):
                 if "missing" in setup:
                     results[step].append(setup)
                     break
-            results[step].append(run_worker(conf, run_db, step, light))
+            params = light | {"send_count": args.send_count} if step == "send" else light
+            results[step].append(run_worker(conf, run_db, step, params))
             if "missing" in results[step][-1]:
                 break
             if step == "daily" and "worklist" in steps and "worklist" not in results:

@@ -10,7 +10,7 @@ from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import hmac
 
@@ -184,6 +184,11 @@ class DebtFollowupCase(models.Model):
     paused_until = fields.Date(
         string="Follow-up Paused Until",
         help="No follow-up step before this date (the customer says it has paid).",
+    )
+    checked_date = fields.Date(
+        string="Checked by the Daily Run",
+        readonly=True,
+        help="Day the daily run last looked at this case: it looks at a case once a day.",
     )
     last_contact_date = fields.Datetime(
         string="Last Written Reminder",
@@ -831,9 +836,12 @@ class DebtFollowupCase(models.Model):
 
     @api.model
     def _cron_debt_followup(self):
-        """The daily follow-up run over all companies.
+        """The daily follow-up run over all companies: it decides and records
+        (moves cases, stamps invoices, plans activities, queues the written
+        reminders that the sending job, ``debt.followup.send``, renders and
+        sends).
 
-        Selects what is left to do today (a customer acted upon today is not
+        Selects what is left to do today (a case the run looked at today is not
         selected again, so that a run that the scheduler stops after its slice
         and starts again costs nothing extra), then works in batches of cases,
         each locked with ``try_lock_for_update`` (cases another worker holds are
@@ -848,19 +856,28 @@ class DebtFollowupCase(models.Model):
         self.env["ir.cron"]._commit_progress(remaining=remaining)
         # E-mails of the run go through the mail queue, not inside the batch.
         runner = self.with_context(mail_notify_force_send=False)
+        today = fields.Date.context_today(self)
         for company, ids in todo:
             in_company = runner.with_company(company)
             partners = self.env["res.partner"].browse(ids)
             cases = in_company._debt_followup_lock(partners)
-            cases._debt_followup_run()
+            failed = cases._debt_followup_run()
+            (cases - failed).sudo().with_context(tracking_disable=True).write(
+                {"checked_date": today}
+            )
             remaining -= len(ids)
             if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
                 break
+        if self.env["debt.followup.send"].sudo().search_count([("state", "=", "pending")], limit=1):
+            self.env.ref("debt_followup.ir_cron_debt_followup_send")._trigger()
 
     @api.model
     def _debt_followup_lock(self, partners):
         """The cases of a batch of customers that this worker could lock, created
-        when missing; those another worker holds are skipped. Under PostgreSQL's
+        when missing; those another worker holds are skipped. The lock lets
+        others reference the cases (log a call, record a promise) meanwhile, and
+        is held only while the run decides and records: nothing is rendered
+        under it (the written reminders are queued). Under PostgreSQL's
         repeatable read, a row that another worker committed after this
         transaction's snapshot cannot be locked nor inserted again
         (serialization failure): commit, which takes a new snapshot, and try
@@ -868,7 +885,9 @@ class DebtFollowupCase(models.Model):
         for _attempt in range(LOCK_ATTEMPTS):
             try:
                 with self.env.cr.savepoint():
-                    cases = self._debt_for_partners(partners).try_lock_for_update()
+                    cases = self._debt_for_partners(partners).try_lock_for_update(
+                        allow_referencing=True
+                    )
                     # Another worker may have committed these cases a moment ago.
                     cases.invalidate_recordset()
                     return cases
@@ -881,10 +900,13 @@ class DebtFollowupCase(models.Model):
     def _debt_followup_candidates(self):
         """Commercial partners of the current company that the run must look at
         today: those with unpaid items within reach of the ladder, and those at a
-        level (they may have paid everything), except those acted upon today."""
+        level (they may have paid everything), except those acted upon or
+        looked at by the daily run today."""
         today = fields.Date.context_today(self)
         horizon = self._debt_horizon(self._debt_ladder(), today)
-        self.flush_model(["partner_id", "company_id", "level_id", "last_action_date"])
+        self.flush_model(
+            ["partner_id", "company_id", "level_id", "last_action_date", "checked_date"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -898,7 +920,8 @@ class DebtFollowupCase(models.Model):
                  WHERE company_id = %(company)s AND level_id IS NOT NULL
                 EXCEPT
                 SELECT partner_id FROM debt_followup_case
-                 WHERE company_id = %(company)s AND last_action_date = %(today)s
+                 WHERE company_id = %(company)s
+                   AND (last_action_date = %(today)s OR checked_date = %(today)s)
                  ORDER BY 1
                 """,
                 items=self.env["account.move.line"]._debt_open_receivables_from(),
@@ -913,8 +936,14 @@ class DebtFollowupCase(models.Model):
         """Take the follow-up step due today for these cases, in the current
         company; reset those that paid everything. With ``isolate`` (the daily
         run), a case whose step fails is logged and left for the next run while
-        the others go on; without it (a button), the error is raised."""
+        the others go on; without it (a button), the error is raised, and the
+        written reminders of the step are sent at once instead of waiting for
+        the sending job.
+
+        :return: the cases whose reset or step failed (``isolate`` only)
+        """
         today = fields.Date.context_today(self)
+        failed = self.browse()
         self.fetch(["partner_id", "level_id"])
         statuses = self._debt_partner_statuses(self.partner_id.ids)
         to_reset = self.filtered(
@@ -926,6 +955,7 @@ class DebtFollowupCase(models.Model):
                     to_reset._debt_followup_reset()
             except Exception:
                 _logger.exception("Follow-up reset failed for cases %s", to_reset.ids)
+                failed |= to_reset
         elif to_reset:
             to_reset._debt_followup_reset()
         due = defaultdict(list)
@@ -938,6 +968,7 @@ class DebtFollowupCase(models.Model):
             moves = cases._debt_followup_moves(level)
             if not isolate:
                 cases._debt_followup_take_step(level, moves)
+                cases._debt_send_queued()
                 continue
             try:
                 with self.env.cr.savepoint():
@@ -956,6 +987,18 @@ class DebtFollowupCase(models.Model):
                         _logger.exception(
                             "Follow-up step %s failed for case %s", level.display_name, case.id
                         )
+                        failed |= case
+        return failed
+
+    def _debt_send_queued(self):
+        """Send now the written reminders queued for these cases (a button: the
+        collector waits for them)."""
+        queued = (
+            self.env["debt.followup.send"]
+            .sudo()
+            .search([("case_id", "in", self.ids), ("state", "=", "pending")])
+        )
+        queued.with_env(self.env)._debt_send()
 
     @api.model
     def _debt_overdue_domain(self, today=None):
@@ -1139,34 +1182,44 @@ class DebtFollowupCase(models.Model):
         )
 
     def _debt_action_email(self, level, moves):
-        """Send the level's template to the invoice contact in the customer's
+        """Queue the level's template for the invoice contact in the customer's
         language (when the level is automatic), else ask a human to send it."""
         cases = self._debt_contactable()
         if not (level.auto_execute and level.mail_template_id):
             cases._debt_ask_written(level, moves)
             return
-        for case in cases:
-            contact = case.partner_id.browse(case.partner_id.address_get(["invoice"])["invoice"])
-            if contact.email:
-                case._debt_send_template(level, case._debt_moves_of(moves), contact)
-            else:
-                case._debt_ask_written(level, case._debt_moves_of(moves))
+        contacts = {
+            case.id: case.partner_id.browse(case.partner_id.address_get(["invoice"])["invoice"])
+            for case in cases
+        }
+        with_email = cases.filtered(lambda case: contacts[case.id].email)
+        with_email._debt_queue(level, moves, "email", contacts=contacts)
+        (cases - with_email)._debt_ask_written(level, moves)
 
     def _debt_action_pec(self, level, moves):
         """Formal notice by PEC to the customer's certified address; without one, a
         registered letter."""
-        for case in self:
-            case_moves = case._debt_moves_of(moves)
-            pec = case.partner_id._debt_followup_pec_email()
-            if pec and level.auto_execute and level.mail_template_id:
-                case._debt_send_template(level, case_moves, email_to=pec)
-            elif pec:
-                case._debt_ask_written(level, case_moves)
-            else:
-                case._debt_action_letter(level, case_moves)
+        pecs = {case.id: case.partner_id._debt_followup_pec_email() for case in self}
+        with_pec = self.filtered(lambda case: pecs[case.id])
+        if level.auto_execute and level.mail_template_id:
+            with_pec._debt_queue(level, moves, "pec", emails=pecs)
+        else:
+            with_pec._debt_ask_written(level, moves)
+        (self - with_pec)._debt_action_letter(level, moves)
 
     def _debt_action_letter(self, level, moves):
-        """The reminder letter as PDF on the case, and an activity to post it."""
+        """The reminder letter (queued: the sending job makes the PDF and puts it
+        on the case), and an activity to post it."""
+        self._debt_queue(level, moves, "letter")
+        self._debt_schedule(
+            level,
+            self._debt_activity_type(level, "debt_followup.mail_activity_type_debt_written"),
+            self.env._("Post the reminder letter: %(level)s", level=level.name),
+            moves,
+        )
+
+    def _debt_post_letter(self, level, moves):
+        """Make the reminder letter as PDF and put it on the case."""
         report = self.env.ref("debt_followup.action_report_debt_followup_letter")
         attachments = self.env["ir.attachment"].sudo()
         for case in self:
@@ -1191,21 +1244,41 @@ class DebtFollowupCase(models.Model):
                 attachment_ids=attachment.ids,
                 subtype_xmlid="mail.mt_note",
             )
-        self._debt_schedule(
-            level,
-            self._debt_activity_type(level, "debt_followup.mail_activity_type_debt_written"),
-            self.env._("Post the reminder letter: %(level)s", level=level.name),
-            moves,
-        )
         self.sudo().last_contact_date = fields.Datetime.now()
 
+    def _debt_queue(self, level, moves, channel, contacts=None, emails=None):
+        """Queue the written reminder of ``level`` for these cases (one statement):
+        the sending job renders and sends it. ``contacts`` and ``emails``: the
+        recipient and the certified address by case id."""
+        moves_of = moves.grouped("commercial_partner_id")
+        return (
+            self.env["debt.followup.send"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "case_id": case.id,
+                        "level_id": level.id,
+                        "channel": channel,
+                        "move_ids": [
+                            Command.set(moves_of.get(case.partner_id, moves.browse()).ids)
+                        ],
+                        "contact_id": contacts[case.id].id if contacts else False,
+                        "email_to": emails[case.id] if emails else False,
+                        "lang": self.env.lang,
+                    }
+                    for case in self
+                ]
+            )
+        )
+
     def _debt_action_sms(self, level, moves):
-        """The level's SMS in each customer's language (when the level is
+        """The level's SMS in each customer's language, queued (when the level is
         automatic), else an activity asking a human to send it (button "Send SMS")."""
         if not (level.auto_execute and level.sms_template_id):
             self._debt_contactable()._debt_ask_written(level, moves)
             return
-        self._debt_send_sms(level, moves)
+        self._debt_queue(level, moves, "sms")
 
     def _debt_action_visit(self, level, moves):
         """An activity for the collector to visit the customer."""
@@ -1240,59 +1313,104 @@ class DebtFollowupCase(models.Model):
             moves.sudo()._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
 
     def _debt_send_template(self, level, moves, contact=None, email_to=None):
-        """Send ``level``'s template, rendered for the customer in its language, to
-        ``contact`` (or to the address ``email_to``), posted on the case so that
-        the case's history holds the copy; nothing is posted on the customer. The
-        case's followers (its collector) are not notified: the subtype is not
-        one they follow."""
+        """Send ``level``'s template to this case's ``contact`` (or to the address
+        ``email_to``): see :meth:`_debt_send_templates`."""
         self.ensure_one()
-        partner = self.partner_id
+        return self._debt_send_templates(
+            level,
+            {self.id: moves},
+            contacts={self.id: contact} if contact else None,
+            emails={self.id: email_to} if email_to else None,
+        )
+
+    def _debt_send_templates(self, level, moves, contacts=None, emails=None):
+        """Send ``level``'s template, rendered for each customer in its language
+        (all the customers in one rendering), to its contact (``contacts``, by
+        case id) or to the certified address (``emails``, by case id), posted on
+        the case so that the case's history holds the copy; nothing is posted on
+        the customer. The case's followers (its collector) are not notified: the
+        subtype is not one they follow. ``moves``: the invoices of the step by
+        case id."""
         template = level.mail_template_id.sudo()
-        case = self.sudo().with_context(mail_post_autofollow=False)
-        note = self._debt_followup_note(level, moves)
-        if email_to:
-            # A PEC message goes to the certified address only, kept on the case.
-            template.send_mail(
-                partner.id,
-                email_values={
-                    "email_to": email_to,
-                    "recipient_ids": [],
-                    "model": self._name,
-                    "res_id": self.id,
-                },
-            )
-            message = case.message_post(
-                body=Markup("%s<br/>%s")
-                % (self.env._("Formal notice sent by PEC to %(email)s.", email=email_to), note),
-                subtype_xmlid="mail.mt_note",
-            )
-        else:
+        messages = self.env["mail.message"]
+        emails = emails or {}
+        rendered = {}
+        by_mail = self.filtered(lambda case: not emails.get(case.id))
+        if by_mail:
             rendered = template._generate_template(
-                partner.ids, ("subject", "body_html", "email_from", "reply_to")
-            )[partner.id]
-            values = {
-                key: rendered[source]
-                for key, source in (
-                    ("subject", "subject"),
-                    ("body", "body_html"),
-                    ("email_from", "email_from"),
-                    ("reply_to", "reply_to"),
+                by_mail.partner_id.ids, ("subject", "body_html", "email_from", "reply_to")
+            )
+        # What message_post would look up for each message, once for the batch:
+        # the author of each sender address, reply-to, alias domain, company.
+        thread = self.sudo()
+        authors = {
+            sender: thread[:1]._message_compute_author(None, sender or None)
+            for sender in {rendered[p.id].get("email_from") for p in by_mail.partner_id}
+        }
+        alias_domains = thread._mail_get_alias_domains(default_company=self.env.company)
+        companies = thread._mail_get_companies(default=self.env.company)
+        senders = {
+            case.id: authors[rendered[case.partner_id.id].get("email_from")] for case in by_mail
+        }
+        reply_tos = (
+            by_mail.sudo()._notify_get_reply_to_batch(
+                defaults={case_id: sender[1] for case_id, sender in senders.items()},
+                author_ids={case_id: sender[0] for case_id, sender in senders.items()},
+            )
+            if by_mail
+            else {}
+        )
+        for case in self:
+            partner = case.partner_id
+            note = case._debt_followup_note(level, moves[case.id])
+            sudo_case = case.sudo().with_context(mail_post_autofollow=False)
+            if emails.get(case.id):
+                # A PEC message goes to the certified address only, kept on the case.
+                template.send_mail(
+                    partner.id,
+                    email_values={
+                        "email_to": emails[case.id],
+                        "recipient_ids": [],
+                        "model": self._name,
+                        "res_id": case.id,
+                    },
                 )
-                if rendered.get(source)
-            }
-            message = case.message_post(
-                **values,
+                messages |= sudo_case.message_post(
+                    body=Markup("%s<br/>%s")
+                    % (
+                        self.env._(
+                            "Formal notice sent by PEC to %(email)s.", email=emails[case.id]
+                        ),
+                        note,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            values = rendered[partner.id]
+            author_id, email_from = senders[case.id]
+            messages |= sudo_case.message_post(
+                **{
+                    key: values[source]
+                    for key, source in (("subject", "subject"), ("body", "body_html"))
+                    if values.get(source)
+                },
+                author_id=author_id,
+                email_from=email_from,
+                reply_to=values.get("reply_to") or reply_tos[case.id],
+                record_alias_domain_id=alias_domains[case.id].id,
+                record_company_id=companies[case.id].id,
                 message_type="comment",
                 subtype_xmlid="debt_followup.mt_debt_reminder",
-                partner_ids=contact.ids,
+                partner_ids=contacts[case.id].ids,
                 email_layout_xmlid=template.email_layout_xmlid or None,
             )
+        all_moves = self.env["account.move"].union(*moves.values())
         self._debt_log_on_invoices(
-            moves,
+            all_moves,
             self.env._("Payment reminder “%(level)s” sent to the customer.", level=level.name),
         )
         self.sudo().last_contact_date = fields.Datetime.now()
-        return message
+        return messages
 
     # ------------------------------------------------------------------
     # Text messages: SMS steps and WhatsApp click-to-chat

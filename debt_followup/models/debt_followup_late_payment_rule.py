@@ -257,12 +257,16 @@ class DebtFollowupLatePaymentRule(models.Model):
         return charges, notes
 
     @api.model
-    def _letter_charges(self, partner, lines, lang):
+    def _letter_charges(self, partner, lines, lang, charges=None):
         """Late charges of ``partner`` not yet invoiced, for letters and e-mails:
         one row per kind (``label``, ``amount``) in ``lang``, and the total due
-        with them when the overdue ``lines`` are all in the company's currency."""
+        with them when the overdue ``lines`` are all in the company's currency.
+        ``charges``: the first result of :meth:`_late_charges` for a batch of
+        customers including this one (default: computed for this one)."""
         commercial = partner.commercial_partner_id
-        charges = self._late_charges(commercial)[0].get(commercial.id, [])
+        if charges is None:
+            charges = self._late_charges(commercial)[0]
+        charges = charges.get(commercial.id, [])
         if not charges:
             return {"charges": [], "total_with_charges": ""}
         env = self.with_context(lang=lang).env

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 from itertools import pairwise
 
@@ -8,6 +9,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 from ..tools.formatting import (
     format_amount,
@@ -30,6 +32,9 @@ CHANNELS = [
 ]
 # Channels that send something in writing (a letter, an e-mail, a PEC).
 WRITTEN_CHANNELS = ("email", "letter", "pec")
+# Where the facts of the customers of a rendering batch are kept for the
+# transaction (``cr.cache``): see ``_debt_render_batch``.
+RENDER_BATCH_KEY = "debt_followup_render_batch"
 # The model the e-mail and text message templates of a level are rendered on.
 TEMPLATE_MODEL = "res.partner"
 
@@ -178,16 +183,54 @@ class DebtFollowupLevel(models.Model):
         """The facts about ``partner``'s debt that calls, e-mails and letters
         state, formatted in the partner's language (amounts in each invoice's
         currency). ``upcoming``: the invoices not yet due instead of the overdue
-        ones (courtesy reminder)."""
+        ones (courtesy reminder).
+
+        Inside :meth:`_debt_render_batch` (the sending job renders a batch of
+        customers), the facts of every customer of the batch are computed
+        together the first time one of them is asked for."""
         partner = partner.commercial_partner_id
-        lang = partner.lang or self.env.lang or "en_US"
-        lang_env = self.with_context(lang=lang).env
+        batch = self.env.cr.cache.get(RENDER_BATCH_KEY)
+        if batch is None or partner.id not in batch["partner_ids"]:
+            return self._debt_render_values_many(partner, upcoming)[partner.id]
+        key = (
+            upcoming,
+            bool(self.env.context.get("debt_paper")),
+            self.env.company.id,
+            fields.Date.context_today(self),
+        )
+        if key not in batch["facts"]:
+            partners = self.env["res.partner"].browse(batch["partner_ids"])
+            batch["facts"][key] = self._debt_render_values_many(partners, upcoming)
+        return batch["facts"][key][partner.id]
+
+    @contextmanager
+    def _debt_render_batch(self, partners):
+        """Render the templates, letters and messages of ``partners`` (commercial
+        partners) with the facts of all of them read at once, and their invoices'
+        access tokens written in one statement."""
+        cache = self.env.cr.cache
+        previous = cache.get(RENDER_BATCH_KEY)
+        cache[RENDER_BATCH_KEY] = {"partner_ids": frozenset(partners.ids), "facts": {}}
+        try:
+            yield
+        finally:
+            if previous is None:
+                cache.pop(RENDER_BATCH_KEY, None)
+            else:
+                cache[RENDER_BATCH_KEY] = previous
+
+    @api.model
+    def _debt_render_values_many(self, partners, upcoming=False):
+        """``{commercial partner id: facts}`` of :meth:`_debt_render_values` for
+        these commercial partners, with one search of their invoices' items, one
+        computation of their late charges and one statement for the missing
+        access tokens of their invoices."""
         company = self.env.company
         today = fields.Date.context_today(self)
         if upcoming:
-            lines = self.env["account.move.line"].search(
+            domain = Domain(
                 [
-                    ("partner_id", "=", partner.id),
+                    ("partner_id", "in", partners.ids),
                     ("company_id", "=", company.id),
                     ("account_type", "=", "asset_receivable"),
                     ("parent_state", "=", "posted"),
@@ -195,82 +238,105 @@ class DebtFollowupLevel(models.Model):
                     ("amount_residual", ">", 0),
                     ("date_maturity", ">=", today),
                     ("no_followup", "=", False),
-                ],
-                order="date_maturity, id",
+                ]
             )
         else:
-            lines = partner._debt_overdue_lines()
-        totals = defaultdict(float)
-        rows = []
-        for line in lines:
-            move = line.move_id
-            totals[line.currency_id] += line.amount_residual_currency
-            rows.append(
-                {
-                    "number": move.name,
-                    "date": format_date(move.invoice_date or move.date, lang),
-                    "due_date": format_date(line.date_maturity, lang),
-                    "amount": format_amount(
-                        line.amount_residual_currency, line.currency_id.name, lang
-                    ),
-                    "url": move.get_base_url() + move.sudo().get_portal_url(),
-                }
+            domain = self.env["debt.followup.case"]._debt_overdue_domain() & Domain(
+                "partner_id", "in", partners.ids
             )
-        bank = lines.move_id.partner_bank_id[:1] or company.partner_id.bank_ids[:1]
-        contact = partner.browse(partner.address_get(["invoice"])["invoice"])
-        national, _e164 = format_phone(
-            contact.phone or partner.phone, (partner.country_id or company.country_id).code
+        all_lines = self.env["account.move.line"].search(domain, order="date_maturity, id")
+        all_lines.move_id._debt_ensure_access_tokens()
+        lines_of = defaultdict(all_lines.browse)
+        for line in all_lines:
+            lines_of[line.partner_id.id] |= line
+        charges = (
+            {}
+            if upcoming
+            else self.env["debt.followup.late.payment.rule"]._late_charges(partners)[0]
         )
-        oldest = lines[:1].date_maturity
-        return {
-            "lang": lang,
-            # Who is addressed: a company gets "Spettabile", "Exmos. Senhores",
-            # "Prezados Senhores" and plural pronouns; a person the singular.
-            "is_company": partner.is_company,
-            # Consumers owe no business late charges and get no debt on a lock screen.
-            "consumer": partner.debt_is_consumer,
-            "country": partner.country_id.code or company.country_id.code or "",
-            # The printed letter: no buttons, a subject line, a letterhead.
-            "paper": bool(self.env.context.get("debt_paper")),
-            "debtor": partner.name,
-            "contact": contact.name if contact != partner else partner.name,
-            "company": company.name,
-            "phone": national,
-            "lines": rows,
-            # Late interest, compensation and fine where the law grants them.
-            **(
-                {"charges": [], "total_with_charges": ""}
-                if upcoming
-                else self.env["debt.followup.late.payment.rule"]._letter_charges(
-                    partner, lines, lang
-                )
-            ),
-            "count": len(lines.move_id),
-            "total": " + ".join(
-                format_amount(amount, currency.name, lang) for currency, amount in totals.items()
-            ),
-            "days_overdue": (today - oldest).days if oldest and not upcoming else 0,
-            "oldest_due_date": format_date(oldest, lang) if oldest else "",
-            "deadline": format_date(today + timedelta(days=15), lang),
-            "deadline_short": format_date(today + timedelta(days=10), lang),
-            "today": format_date(today, lang),
-            "bank_account": bank.acc_number or "",
-            "pay_url": rows[0]["url"] if rows else "",
-            "creditor": {
-                "name": company.name,
-                "address": company.partner_id._display_address(without_company=True),
-                # CDC art. 42-A names the Brazilian numbers; elsewhere, the tax
-                # number in the reader's words (Partita IVA, NIF...).
-                "vat_label": "CNPJ/CPF"
-                if company.country_id.code == "BR"
-                else lang_env._("Tax ID"),
-                "vat": company.vat or "",
-                "city": company.city or "",
-                "email": company.email or "",
-                # As the debtor dials it: national at home, international abroad.
-                "phone": self._debt_creditor_phone(company, partner),
-            },
+        creditor_address = company.partner_id._display_address(without_company=True)
+        company_bank = company.partner_id.bank_ids[:1]
+        invoice_contacts = {
+            partner.id: partner.address_get(["invoice"])["invoice"] for partner in partners
         }
+        result = {}
+        for partner in partners:
+            lang = partner.lang or self.env.lang or "en_US"
+            lang_env = self.with_context(lang=lang).env
+            lines = lines_of[partner.id]
+            totals = defaultdict(float)
+            rows = []
+            for line in lines:
+                move = line.move_id
+                totals[line.currency_id] += line.amount_residual_currency
+                rows.append(
+                    {
+                        "number": move.name,
+                        "date": format_date(move.invoice_date or move.date, lang),
+                        "due_date": format_date(line.date_maturity, lang),
+                        "amount": format_amount(
+                            line.amount_residual_currency, line.currency_id.name, lang
+                        ),
+                        "url": move.get_base_url() + move.sudo().get_portal_url(),
+                    }
+                )
+            bank = lines.move_id.partner_bank_id[:1] or company_bank
+            contact = partner.browse(invoice_contacts[partner.id])
+            national, _e164 = format_phone(
+                contact.phone or partner.phone, (partner.country_id or company.country_id).code
+            )
+            oldest = lines[:1].date_maturity
+            result[partner.id] = {
+                "lang": lang,
+                # Who is addressed: a company gets "Spettabile", "Exmos. Senhores",
+                # "Prezados Senhores" and plural pronouns; a person the singular.
+                "is_company": partner.is_company,
+                # Consumers owe no business late charges and get no debt on a lock screen.
+                "consumer": partner.debt_is_consumer,
+                "country": partner.country_id.code or company.country_id.code or "",
+                # The printed letter: no buttons, a subject line, a letterhead.
+                "paper": bool(self.env.context.get("debt_paper")),
+                "debtor": partner.name,
+                "contact": contact.name if contact != partner else partner.name,
+                "company": company.name,
+                "phone": national,
+                "lines": rows,
+                # Late interest, compensation and fine where the law grants them.
+                **(
+                    {"charges": [], "total_with_charges": ""}
+                    if upcoming
+                    else self.env["debt.followup.late.payment.rule"]._letter_charges(
+                        partner, lines, lang, charges=charges
+                    )
+                ),
+                "count": len(lines.move_id),
+                "total": " + ".join(
+                    format_amount(amount, currency.name, lang)
+                    for currency, amount in totals.items()
+                ),
+                "days_overdue": (today - oldest).days if oldest and not upcoming else 0,
+                "oldest_due_date": format_date(oldest, lang) if oldest else "",
+                "deadline": format_date(today + timedelta(days=15), lang),
+                "deadline_short": format_date(today + timedelta(days=10), lang),
+                "today": format_date(today, lang),
+                "bank_account": bank.acc_number or "",
+                "pay_url": rows[0]["url"] if rows else "",
+                "creditor": {
+                    "name": company.name,
+                    "address": creditor_address,
+                    # CDC art. 42-A names the Brazilian numbers; elsewhere, the tax
+                    # number in the reader's words (Partita IVA, NIF...).
+                    "vat_label": "CNPJ/CPF"
+                    if company.country_id.code == "BR"
+                    else lang_env._("Tax ID"),
+                    "vat": company.vat or "",
+                    "city": company.city or "",
+                    "email": company.email or "",
+                    # As the debtor dials it: national at home, international abroad.
+                    "phone": self._debt_creditor_phone(company, partner),
+                },
+            }
+        return result
 
     @api.model
     def _debt_creditor_phone(self, company, partner):

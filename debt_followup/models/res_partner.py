@@ -304,8 +304,14 @@ class ResPartner(models.Model):
     @api.model
     def _cron_debt_followup(self):
         """The daily follow-up run over all companies (contract): see
-        ``debt.followup.case._cron_debt_followup``."""
-        return self.env["debt.followup.case"]._cron_debt_followup()
+        ``debt.followup.case._cron_debt_followup``. Under the scheduler, the
+        written reminders it queues are sent by a job of their own
+        (``debt.followup.send._cron_debt_followup_send``), which the run
+        triggers; called directly, it sends them before returning."""
+        result = self.env["debt.followup.case"]._cron_debt_followup()
+        if not self.env.context.get("cron_id"):
+            self.env["debt.followup.send"]._cron_debt_followup_send()
+        return result
 
     def action_debt_open_case(self):
         self.ensure_one()

@@ -26,14 +26,17 @@ class TestEngine(DebtFollowupCommon):
         cls.customer_it.debt_collector_id = cls.collector
         cls.level = {lvl.delay: lvl for lvl in cls.levels}
         cls.cron = cls.env.ref("debt_followup.ir_cron_debt_followup")
+        cls.send_cron = cls.env.ref("debt_followup.ir_cron_debt_followup_send")
 
     def _run(self):
-        """The daily run, as the scheduler runs it (its own cursor, commits)."""
+        """The daily run, then the sending job it triggers, as the scheduler
+        runs them (each with its own cursor, committing)."""
         with (
             self.enter_registry_test_mode(),
             self.assertNoLogs("odoo.addons.base.models.ir_cron", "ERROR"),
         ):
             self.cron.method_direct_trigger()
+            self.send_cron.method_direct_trigger()
 
     def _activities(self, partner):
         return self.env["mail.activity"].search(

@@ -84,8 +84,10 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         return partner
 
     def _run(self, *partners):
-        """The daily run over these customers (one batch of ``_cron_debt_followup``)."""
+        """The daily run over these customers (one batch of ``_cron_debt_followup``),
+        then a batch of the sending job: the SMS it queued."""
         self._case(self.env["res.partner"].concat(*partners))._debt_followup_run()
+        self.env["debt.followup.send"].search([("state", "=", "pending")])._debt_send()
 
     def _sms_messages(self, partner):
         return self._case(partner).message_ids.filtered(lambda m: m.message_type == "sms")
