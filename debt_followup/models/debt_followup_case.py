@@ -790,6 +790,19 @@ class DebtFollowupCase(models.Model):
         return [("commercial_partner_id", "in", matching)]
 
     @api.model
+    def _debt_partner_grades(self, partner_ids):
+        """``{commercial partner id: (recovery grade, its reasons)}`` of the
+        customers with something overdue in the current company, read as
+        superuser: the facts behind it (payments, promises kept, calls answered),
+        never a call or promise note. A constant number of queries."""
+        cases = self.sudo()
+        return {
+            partner_id: (figure.grade, cases._debt_recovery_reasons_text(figure.reasons))
+            for partner_id, figure in cases._debt_recovery_figures(partner_ids).items()
+            if figure.expected_recovery > 0
+        }
+
+    @api.model
     def _debt_last_contacts(self, partner_ids):
         """``{commercial partner id: last call or written reminder}`` in the current
         company, read as superuser (only dates, never a note); two queries."""
@@ -1015,6 +1028,16 @@ class DebtFollowupCase(models.Model):
                 ("no_followup", "=", False),
                 ("date_maturity", "<", today),
             ]
+        )
+
+    @api.model
+    def _debt_overdue_lines(self, partners):
+        """Overdue receivable items of these customers in the current company,
+        oldest due date first (what a call, a letter or an e-mail lists)."""
+        return self.env["account.move.line"].search(
+            self._debt_overdue_domain()
+            & Domain("partner_id", "in", partners.commercial_partner_id.ids),
+            order="date_maturity, id",
         )
 
     def _debt_followup_moves(self, level):
@@ -1608,7 +1631,11 @@ class DebtFollowupCase(models.Model):
     def action_log_call(self):
         self.ensure_one()
         self._debt_check_collector()
-        return self.partner_id.with_company(self.company_id).action_debt_log_call()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "debt_followup.debt_followup_call_wizard_action"
+        )
+        action["context"] = {"active_model": "res.partner", "active_id": self.partner_id.id}
+        return action
 
     def action_open_calls(self):
         self.ensure_one()

@@ -134,7 +134,7 @@ class DebtFollowupLatePaymentRule(models.Model):
         commercial = partners.commercial_partner_id
         charges = {partner_id: [] for partner_id in commercial.ids}
         notes = dict.fromkeys(commercial.ids, "")
-        lines = commercial._debt_overdue_lines()
+        lines = self.env["debt.followup.case"]._debt_overdue_lines(commercial)
         if not lines:
             return charges, notes
         rules = self._for_debtors(lines.move_id.commercial_partner_id, company)

@@ -439,7 +439,7 @@ class DebtFollowupLevel(models.Model):
             partner, self._debt_message_level(partner)
         )
         if not moves:
-            return partner._debt_overdue_lines()
+            return self.env["debt.followup.case"]._debt_overdue_lines(partner)
         return moves.line_ids.filtered(
             lambda line: (
                 line.account_type == "asset_receivable"

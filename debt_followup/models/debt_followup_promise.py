@@ -219,11 +219,8 @@ class DebtFollowupPromise(models.Model):
         company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
         if not partner:
             return self.env["account.move"]
-        return (
-            partner.with_company(company)
-            ._debt_overdue_lines()
-            .move_id.filtered(lambda m: m.move_type == "out_invoice")
-        )
+        lines = self.env["debt.followup.case"].with_company(company)._debt_overdue_lines(partner)
+        return lines.move_id.filtered(lambda m: m.move_type == "out_invoice")
 
     @api.constrains("move_ids", "currency_id")
     def _check_moves(self):

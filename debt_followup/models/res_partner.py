@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
+from functools import partialmethod
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -114,6 +115,15 @@ class ResPartner(models.Model):
         compute="_compute_debt_last_contact",
         help="Last call or written reminder about overdue invoices.",
     )
+    debt_recovery_grade = fields.Selection(
+        RECOVERY_GRADES,
+        string="Recovery Grade",
+        compute="_compute_debt_recovery",
+        help="How likely the overdue amount is to be paid: A (80% and more) to E (below 20%).",
+    )
+    debt_recovery_reasons = fields.Char(
+        string="Recovery Grade Reasons", compute="_compute_debt_recovery"
+    )
     debt_call_ids = fields.One2many(
         "debt.followup.call",
         "partner_id",
@@ -196,6 +206,14 @@ class ResPartner(models.Model):
         for (fname, value), ids in ids_by_value.items():
             self.browse(ids)[fname] = value
 
+    @api.depends_context("company", "lang")
+    def _compute_debt_recovery(self):
+        grades = self.env["debt.followup.case"]._debt_partner_grades(self.commercial_partner_id.ids)
+        for partner in self:
+            partner.debt_recovery_grade, partner.debt_recovery_reasons = grades.get(
+                partner.commercial_partner_id.id, (False, False)
+            )
+
     def _search_debt_overdue_amount(self, operator, value):
         return self.env["debt.followup.case"]._debt_search_partners(
             "overdue_amount", operator, value
@@ -241,23 +259,12 @@ class ResPartner(models.Model):
         cases._debt_check_collector()
         for partner, case in zip(self.commercial_partner_id, cases, strict=True):
             values = {
-                case_field: partner[fname].id
-                if case._fields[case_field].type == "many2one"
-                else partner[fname]
+                case_field: partner._fields[fname].convert_to_write(partner[fname], partner)
                 for fname, case_field in CASE_FIELDS
                 if partner[fname] != case[case_field]
             }
             if values:
                 case.write(values)
-
-    def _search_debt_followup_level_id(self, operator, value):
-        return self._debt_search_case("level_id", operator, value)
-
-    def _search_debt_collector_id(self, operator, value):
-        return self._debt_search_case("collector_id", operator, value)
-
-    def _search_debt_no_contact(self, operator, value):
-        return self._debt_search_case("no_contact", operator, value)
 
     def _debt_search_case(self, case_field, operator, value):
         """Customers whose current company's case matches ``case_field operator value``."""
@@ -270,6 +277,10 @@ class ResPartner(models.Model):
             return [("commercial_partner_id", "not in", cases.subselect("partner_id"))]
         cases = Case._search(in_company & condition)
         return [("commercial_partner_id", "in", cases.subselect("partner_id"))]
+
+    _search_debt_followup_level_id = partialmethod(_debt_search_case, "level_id")
+    _search_debt_collector_id = partialmethod(_debt_search_case, "collector_id")
+    _search_debt_no_contact = partialmethod(_debt_search_case, "no_contact")
 
     @api.depends_context("company")
     def _compute_debt_last_contact(self):
@@ -290,15 +301,6 @@ class ResPartner(models.Model):
         self.ensure_one()
         return fields.Date.context_today(self)
 
-    def _debt_overdue_lines(self):
-        """Overdue receivable items of these commercial partners in the current
-        company, oldest due date first (what a call, a letter or an e-mail lists)."""
-        return self.env["account.move.line"].search(
-            self.env["debt.followup.case"]._debt_overdue_domain()
-            & Domain("partner_id", "in", self.commercial_partner_id.ids),
-            order="date_maturity, id",
-        )
-
     # The daily run and the buttons: the case does the work
 
     @api.model
@@ -316,13 +318,6 @@ class ResPartner(models.Model):
     def action_debt_open_case(self):
         self.ensure_one()
         return self._debt_case().action_open()
-
-    def action_debt_log_call(self):
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "debt_followup.debt_followup_call_wizard_action"
-        )
-        action["context"] = {"active_model": "res.partner", "active_id": self.id}
-        return action
 
     def action_debt_followup_send_reminder(self):
         return self.commercial_partner_id._debt_case().action_send_reminder()
@@ -394,31 +389,3 @@ class ResPartner(models.Model):
         """The text message of the step for these customers, each in its language,
         as the SMS carries it: ``{partner_id: text}``."""
         return self.env["debt.followup.level"]._debt_render_messages(self, level)
-
-    # Expected recovery (issue 20): the grade and its reasons for everyone who
-    # sees the banner
-
-    debt_recovery_grade = fields.Selection(
-        RECOVERY_GRADES,
-        string="Recovery Grade",
-        compute="_compute_debt_recovery",
-        help="How likely the overdue amount is to be paid: A (80% and more) to E (below 20%).",
-    )
-    debt_recovery_reasons = fields.Char(
-        string="Recovery Grade Reasons", compute="_compute_debt_recovery"
-    )
-
-    @api.depends_context("company", "lang")
-    def _compute_debt_recovery(self):
-        """Read as superuser, like the case fields: the grade and the facts behind
-        it (payments, promises kept, calls answered), never a call or promise note.
-        A constant number of queries for the recordset."""
-        Case = self.env["debt.followup.case"].sudo()
-        figures = Case._debt_recovery_figures(self.commercial_partner_id.ids)
-        for partner in self:
-            figure = figures.get(partner.commercial_partner_id.id)
-            overdue = figure and figure.expected_recovery > 0
-            partner.debt_recovery_grade = figure.grade if overdue else False
-            partner.debt_recovery_reasons = (
-                Case._debt_recovery_reasons_text(figure.reasons) if overdue else False
-            )

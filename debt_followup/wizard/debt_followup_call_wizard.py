@@ -109,7 +109,9 @@ class DebtFollowupCallWizard(models.TransientModel):
         for wizard in self:
             if wizard.move_ids and wizard.move_ids.commercial_partner_id == wizard.partner_id:
                 continue
-            wizard.move_ids = wizard.partner_id._debt_overdue_lines().move_id
+            wizard.move_ids = (
+                self.env["debt.followup.case"]._debt_overdue_lines(wizard.partner_id).move_id
+            )
 
     @api.depends("partner_id")
     def _compute_level_id(self):
