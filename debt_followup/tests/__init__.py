@@ -7,6 +7,7 @@ from . import test_tools_interest
 from . import test_tools_messaging
 from . import test_tools_promise
 from . import test_tools_recovery
+from . import test_tools_portal
 from . import test_foundation
 from . import test_case
 from . import test_level_step_cost
@@ -23,3 +24,4 @@ from . import test_worklist
 from . import test_overview
 from . import test_security
 from . import test_tours
+from . import test_portal
