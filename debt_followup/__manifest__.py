@@ -8,7 +8,7 @@
     "website": "https://github.com/debt-followup/debt_followup",
     "author": "Debt Follow-up contributors",
     "license": "AGPL-3",
-    "depends": ["account", "board", "mail", "phone_validation", "sms"],
+    "depends": ["account", "account_payment", "board", "mail", "phone_validation", "sms"],
     "external_dependencies": {"python": ["babel", "phonenumbers", "holidays"]},
     "data": [
         "security/debt_followup_security.xml",

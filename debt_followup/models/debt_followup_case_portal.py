@@ -177,7 +177,10 @@ class DebtFollowupCase(models.Model):
                     "amount": format_amount(move.amount_residual, move.currency_id.name, lang),
                     "disputed": move.no_followup,
                     "promised": move in promised.move_ids,
-                    "pay_url": move.get_portal_url(),
+                    # the invoice's portal page, its payment form open (account_payment)
+                    "pay_url": move.get_portal_url(
+                        anchor="portal_pay", query_string="&payment=True"
+                    ),
                 }
             )
         limits = self._debt_portal_limits()

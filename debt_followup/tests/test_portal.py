@@ -314,7 +314,11 @@ class TestDebtorPage(DebtorPageCommon):
 class TestDebtorPageHttp(DebtorPageCommon, HttpCase):
     def setUp(self):
         super().setUp()
-        self._invoices(fields.Date.today())
+        today = fields.Date.today()
+        self._invoices(today)
+        self.invoice_d = self._create_overdue_invoice(
+            self.customer_it, 275.00, today - timedelta(days=45), today - timedelta(days=15)
+        )
         self.url = self.case._debt_portal_url()
         self.path = self.url.removeprefix(self.case.get_base_url())
 
@@ -374,9 +378,31 @@ class TestDebtorPageHttp(DebtorPageCommon, HttpCase):
         self.assertNotIn("<script>alert", page)
         self.assertIn("&lt;script&gt;alert", page)
 
+    def _demo_provider(self):
+        """Odoo's demo payment provider, in test mode for the company."""
+        providers = self.env["payment.provider"].sudo()
+        provider = providers.search(
+            [("code", "=", "demo"), ("company_id", "=", self.company.id)], limit=1
+        ) or self.env.ref("payment.payment_provider_demo").sudo().copy(
+            {"company_id": self.company.id}
+        )
+        provider.write({"state": "test", "is_published": True})
+        return provider
+
     def test_debtor_tour(self):
+        self._demo_provider()
         self.start_tour(self.path, "debt_followup_debtor")
         self.env.invalidate_all()
+        # The payment: a transaction of the demo provider, reconciled with the
+        # invoice as any portal payment is (post-processing, else its cron).
+        transaction = self.env["payment.transaction"].search(
+            [("invoice_ids", "in", self.invoice_d.ids)]
+        )
+        self.assertEqual(transaction.state, "done")
+        if not transaction.is_post_processed:
+            transaction._post_process()
+        self.assertTrue(self.invoice_d.currency_id.is_zero(self.invoice_d.amount_residual))
+        self.assertIn(self.invoice_d.payment_state, ("paid", "in_payment"))
         promise = self.env["debt.followup.promise"].search(
             [("partner_id", "=", self.customer_it.id)]
         )

@@ -11,8 +11,8 @@ function inDays(days) {
 
 /**
  * A debtor opens the link of a reminder without logging in: it proposes to pay
- * two invoices in two monthly installments (inside the creditor's limits) and
- * disputes the third invoice.
+ * two invoices in two monthly installments (inside the creditor's limits),
+ * disputes the third invoice and pays the fourth with the demo payment provider.
  */
 registry.category("web_tour.tours").add("debt_followup_debtor", {
     steps: () => [
@@ -23,6 +23,11 @@ registry.category("web_tour.tours").add("debt_followup_debtor", {
         {
             content: "The third invoice is left out of the plan",
             trigger: "#debt_portal_propose .form-check:contains(410,00) input",
+            run: "uncheck",
+        },
+        {
+            content: "The fourth invoice too: it will be paid online",
+            trigger: "#debt_portal_propose .form-check:contains(275,00) input",
             run: "uncheck",
         },
         {
@@ -75,6 +80,28 @@ registry.category("web_tour.tours").add("debt_followup_debtor", {
         {
             content: "No error shown",
             trigger: "body:not(:has(.o_debt_portal_error))",
+        },
+        {
+            content: "Pay the fourth invoice online",
+            trigger: ".o_debt_portal_invoice:contains(275,00) a.o_debt_portal_pay",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The demo provider's card number",
+            trigger: "#pay_with input[name=customer_input]",
+            run: "edit 4242424242424242",
+        },
+        {
+            content: "Pay",
+            trigger: "#pay_with button[name=o_payment_submit_button]:not(:disabled)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            // the test checks the transaction and the reconciliation
+            content: "Back on the invoice once paid",
+            trigger: ".o_portal_invoice_sidebar",
         },
     ],
 });
