@@ -9,7 +9,8 @@ import re
 import secrets
 from datetime import datetime, time, timedelta
 
-from babel.dates import format_datetime
+from babel.dates import format_date as babel_date
+from babel.dates import format_time
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -80,6 +81,13 @@ class DebtFollowupCase(models.Model):
                 }
             )
         return f"{case.get_base_url()}{PORTAL_ROUTE}/{case.portal_token}"
+
+    def action_open_debtor_page(self):
+        """The debtor's page of this case as the debtor sees it: a collector
+        checks what the link shows, or copies it into a message."""
+        self.ensure_one()
+        self._debt_check_collector()
+        return {"type": "ir.actions.act_url", "url": self._debt_portal_url(), "target": "new"}
 
     @api.model
     def _debt_portal_case(self, token):
@@ -214,12 +222,11 @@ class DebtFollowupCase(models.Model):
     def _debt_portal_when(self, moment, tz=None):
         """A naive UTC moment as the debtor reads it: its own time, its language."""
         tz = tz or self._debt_portal_zone()
-        return format_datetime(
-            calling_window.to_local(moment, tz),
-            "EEEE d MMMM, HH:mm",
-            tzinfo=tz,
-            locale=babel_locale(self._debt_portal_lang()),
-        )
+        local = calling_window.to_local(moment, tz)
+        locale = babel_locale(self._debt_portal_lang())
+        # "martedì 3 marzo 2026, 11:00", "terça-feira, 3 de março de 2026, 11:00"
+        day = babel_date(local, "full", locale=locale)
+        return f"{day}, {format_time(local, 'short', locale=locale)}"
 
     def _debt_portal_callback_slots(self):
         """``[(UTC moment as text, the debtor's local time)]``: the moments of

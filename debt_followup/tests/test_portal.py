@@ -8,7 +8,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import DebtFollowupCommon
@@ -108,6 +108,12 @@ class TestDebtorPage(DebtorPageCommon):
         self.assertEqual((case, valid), (self.case, True))
         self.assertEqual(case.env.lang, "it_IT", "the page speaks the debtor's language")
 
+    def test_collectors_open_the_page_from_the_case(self):
+        action = self.case.with_user(self.collector).action_open_debtor_page()
+        self.assertEqual(action["url"], self.case._debt_portal_url())
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.salesperson).action_open_debtor_page()
+
     def test_token_rotates_after_half_its_life(self):
         old = self.case._debt_portal_url()
         with freeze_time("2026-03-19 09:00:00"):
@@ -168,7 +174,7 @@ class TestDebtorPage(DebtorPageCommon):
     def test_callback_slots_inside_the_calling_window(self):
         slots = self._page()._debt_portal_values()["slots"]
         # 11:00 in Rome today is the first offered moment: at least an hour ahead.
-        self.assertEqual(slots[0], ("2026-03-03 10:00:00", "martedì 3 marzo, 11:00"))
+        self.assertEqual(slots[0], ("2026-03-03 10:00:00", "martedì 3 marzo 2026, 11:00"))
         self.assertEqual(len(slots), 10)
 
     # Proposals ------------------------------------------------------------
