@@ -267,8 +267,9 @@ class TestDebtorPage(DebtorPageCommon):
         self.assertEqual(len(activity), 1)
         self.assertTrue(activity.user_id.has_group("debt_followup.group_debt_manager"))
         self.assertIn(reason, activity.summary)
-        # what the debtor typed is escaped in the notes
+        # what the debtor typed is escaped in the notes, on the case and the invoice
         self.assertIn("&lt;b&gt;danneggiata&lt;/b&gt;", str(self._portal_messages().body))
+        self.assertIn("&lt;b&gt;danneggiata&lt;/b&gt;", str(self.invoice_c.message_ids[0].body))
 
     def test_bad_disputes_are_refused(self):
         for form in (
