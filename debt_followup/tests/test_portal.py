@@ -171,6 +171,21 @@ class TestDebtorPage(DebtorPageCommon):
         self.assertEqual(values["creditor"]["phone"], "+39 051 123 4567")
         self.assertEqual(values["creditor"]["name"], self.company.name)
 
+    def test_the_page_reads_as_many_queries_for_many_invoices(self):
+        def queries():
+            page = self._page()
+            page._debt_portal_values()  # the invoices' access tokens, once
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            page._debt_portal_values()
+            return self.env.cr.sql_log_count - before
+
+        three = queries()
+        for day in range(10):
+            self._create_overdue_invoice(self.customer_it, 100 + day, "2026-01-01", "2026-02-01")
+        self.assertEqual(queries(), three)
+        self.assertTrue(0 < three <= 30, three)
+
     def test_callback_slots_inside_the_calling_window(self):
         slots = self._page()._debt_portal_values()["slots"]
         # 11:00 in Rome today is the first offered moment: at least an hour ahead.
