@@ -54,6 +54,62 @@ class DebtFollowupCase(models.Model):
     # ``_debt_portal_url`` and checked by ``_debt_portal_case``.
     portal_token = fields.Char(copy=False, groups="base.group_system", index="btree_not_null")
     portal_token_expiry = fields.Datetime(copy=False, groups="base.group_system")
+    # The debtor's last proposal outside the limits, waiting for the collector.
+    portal_proposal = fields.Json(copy=False, groups="debt_followup.group_debt_collector")
+    portal_proposal_pending = fields.Boolean(
+        string="Proposal to Review", compute="_compute_portal_proposal_pending"
+    )
+
+    @api.depends("portal_proposal")
+    def _compute_portal_proposal_pending(self):
+        for case in self:
+            case.portal_proposal_pending = bool(case.sudo().portal_proposal)
+
+    def action_accept_portal_proposal(self):
+        """The collector accepts the debtor's proposal outside the limits: the
+        promise to pay is made, in the collector's name."""
+        self.ensure_one()
+        self._debt_check_collector()
+        proposal = self.sudo().portal_proposal
+        if not proposal:
+            raise UserError(self.env._("No proposal from the customer is waiting."))
+        moves = self._debt_portal_open_moves().filtered(
+            lambda move: move.id in proposal["move_ids"] and not move.no_followup
+        )
+        plan = [(fields.Date.to_date(due), amount) for due, amount in proposal["plan"]]
+        if len(moves) != len(proposal["move_ids"]) or min(plan)[0] < fields.Date.context_today(
+            self
+        ):
+            raise UserError(
+                self.env._(
+                    "The proposal no longer fits: an invoice was paid or disputed since, or "
+                    "a payment date has passed. Refuse it and agree a new one with the customer."
+                )
+            )
+        currency = self.env["res.currency"].browse(proposal["currency_id"])
+        self._debt_portal_promise(moves, currency, plan, self.env.user)
+        self._debt_portal_close_proposal(
+            proposal, self.env._("Proposal accepted: the promise to pay is recorded.")
+        )
+        return True
+
+    def action_refuse_portal_proposal(self):
+        """The collector refuses the debtor's proposal outside the limits."""
+        self.ensure_one()
+        self._debt_check_collector()
+        proposal = self.sudo().portal_proposal
+        if not proposal:
+            raise UserError(self.env._("No proposal from the customer is waiting."))
+        self._debt_portal_close_proposal(proposal, self.env._("Proposal refused."))
+        return True
+
+    def _debt_portal_close_proposal(self, proposal, feedback):
+        self.sudo().portal_proposal = False
+        activity = self.env["mail.activity"].sudo().browse(proposal.get("activity_id")).exists()
+        if activity:
+            activity.action_feedback(feedback=feedback)
+        else:
+            self.sudo().message_post(body=feedback, subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------
     # The link
@@ -368,24 +424,7 @@ class DebtFollowupCase(models.Model):
                 "reply to you shortly.",
                 plan=described,
             )
-        promises = self.env["debt.followup.promise"].sudo()
-        promises.search([("state", "=", "open"), ("move_ids", "in", moves.ids)]).write(
-            {"state": "cancelled"}
-        )
-        promises.with_company(self.company_id).create(
-            {
-                "partner_id": self.partner_id.id,
-                "case_id": self.id,
-                "move_ids": [Command.set(moves.ids)],
-                "user_id": self._debt_collector().id,
-                "amount": total,
-                "currency_id": currency.id,
-                "company_id": self.company_id.id,
-                "line_ids": [
-                    Command.create({"date": due, "amount": amount}) for due, amount in plan
-                ],
-            }
-        )
+        self._debt_portal_promise(moves, currency, plan, self._debt_collector())
         note = self.env._(
             "Promise to pay made by the customer on its page for %(invoices)s: %(plan)s.",
             invoices=invoices,
@@ -397,6 +436,28 @@ class DebtFollowupCase(models.Model):
             "Thank you. Your promise to pay is recorded: %(plan)s. We will not send "
             "reminders about these invoices while it is kept.",
             plan=described,
+        )
+
+    def _debt_portal_promise(self, moves, currency, plan, user):
+        """The promise to pay of a proposal, for ``user``; it replaces the open
+        promises on the same invoices (as a collector's new promise does)."""
+        promises = self.env["debt.followup.promise"].sudo()
+        promises.search([("state", "=", "open"), ("move_ids", "in", moves.ids)]).write(
+            {"state": "cancelled"}
+        )
+        return promises.with_company(self.company_id).create(
+            {
+                "partner_id": self.partner_id.id,
+                "case_id": self.id,
+                "move_ids": [Command.set(moves.ids)],
+                "user_id": user.id,
+                "amount": sum(amount for _due, amount in plan),
+                "currency_id": currency.id,
+                "company_id": self.company_id.id,
+                "line_ids": [
+                    Command.create({"date": due, "amount": amount}) for due, amount in plan
+                ],
+            }
         )
 
     def _debt_portal_describe(self, plan, currency, lang):
@@ -451,17 +512,24 @@ class DebtFollowupCase(models.Model):
                 plan=described,
             ),
             in_lang.env._(
-                "Outside the limits: %(reasons)s. Accept it by recording the promise, "
-                "or call the customer to refuse it.",
+                "Outside the limits: %(reasons)s. Accept or refuse it with the buttons "
+                "of the case, and tell the customer.",
                 reasons="; ".join(why[reason] for reason in reasons),
             ),
         )
-        self.sudo().activity_schedule(
+        activity = self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=in_lang.env._("Payment proposal to accept or refuse"),
             note=note,
             user_id=collector.id,
         )
+        # What "Accept Proposal" makes a promise of (the latest proposal wins).
+        self.sudo().portal_proposal = {
+            "move_ids": moves.ids,
+            "currency_id": currency.id,
+            "plan": [[fields.Date.to_string(due), amount] for due, amount in plan],
+            "activity_id": activity.id,
+        }
         self._debt_portal_log(note)
 
     def _debt_portal_dispute(self, form):

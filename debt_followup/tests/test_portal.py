@@ -234,6 +234,29 @@ class TestDebtorPage(DebtorPageCommon):
         self.assertIn("first installment below the share", activity.note)
         self.assertNotIn("registrata", text)
 
+    def test_collector_accepts_or_refuses_a_proposal_outside_the_limits(self):
+        self.company.debt_portal_max_installments = 2
+        self._propose(installments="3")
+        case = self.case.with_user(self.collector)
+        self.assertTrue(case.portal_proposal_pending)
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.salesperson).action_accept_portal_proposal()
+        case.action_accept_portal_proposal()
+        promise = self.env["debt.followup.promise"].search([])
+        self.assertEqual(promise.user_id, self.collector)
+        self.assertEqual(len(promise.line_ids), 3)
+        self.assertAlmostEqual(promise.amount, 2472.50)
+        self.assertFalse(case.portal_proposal_pending)
+        self.assertFalse(self._activities(), "the activity is done")
+        with self.assertRaises(UserError):
+            case.action_accept_portal_proposal()
+        # A new proposal, refused: nothing else changes.
+        self._propose(installments="3", first_date="2026-03-12")
+        case.action_refuse_portal_proposal()
+        self.assertEqual(self.env["debt.followup.promise"].search([]), promise)
+        self.assertFalse(case.portal_proposal_pending)
+        self.assertFalse(self._activities())
+
     def test_bad_proposals_are_refused_and_nothing_is_written(self):
         messages = self.case.message_ids
         bad = {
