@@ -26,8 +26,9 @@ PGDATA=$DEBT_CACHE/pgdata
 PGSOCK=$DEBT_CACHE/pgsock
 # One configuration per checkout: its addons path names this repository.
 CONF=$DEBT_CACHE/conf/odoo-$(echo "$REPO_DIR" | sha1sum | cut -c1-8).conf
-# Modules of Odoo the addon stands on: the template database has them installed.
-BASE_MODULES=account,mail,phone_validation,sms
+# Modules of Odoo the addon stands on: the template database has them installed
+# (payment_demo: the demo payment provider of the debtor's page, demo and tests).
+BASE_MODULES=account,account_payment,board,mail,payment_demo,phone_validation,sms
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
@@ -186,7 +187,7 @@ fresh_db() {
     local db=$1; shift
     local odoo_rev template
     odoo_rev=$(git -C "$ODOO_SRC" rev-parse --short=12 HEAD 2>/dev/null || echo nogit)
-    template="debt_tpl_${odoo_rev}_$(echo "$*" | sha1sum | cut -c1-6)"
+    template="debt_tpl_${odoo_rev}_$(echo "$BASE_MODULES $*" | sha1sum | cut -c1-6)"
     if [ -z "$(psql_cmd -c "SELECT 1 FROM pg_database WHERE datname = '$template'")" ]; then
         say "Building template database $template with $BASE_MODULES (once per Odoo commit; a few minutes)"
         odoo_bin -d "$template" -i "$BASE_MODULES" "$@" --stop-after-init --log-level=warn \

@@ -6,7 +6,8 @@ Run against a demo server (``make demo``):
     dev/env.sh python dev/screenshots.py --url http://localhost:8069 --db debt_followup_demo
 
 Each shot logs in as a demo user (password = login), opens a page of the web
-client, waits until a given element is there and nothing is loading, optionally
+client (or, for the debtor's page, the link of a customer's case as an anonymous
+visitor), waits until a given element is there and nothing is loading, optionally
 runs a few clicks, and saves a PNG in ``docs/`` (palette-reduced to stay small).
 The letter is the first page of the PDF report, rendered with ``pdftoppm``.
 Chromium is driven through its DevTools protocol (websocket-client).
@@ -195,6 +196,47 @@ def shoot(browser, url, session, shot):
     browser.screenshot(DOCS / shot["file"], shot.get("clip"), shot.get("max_width", 1200))
 
 
+def call_kw(session, url, model, method, args, *, kwargs=None):
+    response = session.post(
+        f"{url}/web/dataset/call_kw/{model}/{method}",
+        json={
+            "jsonrpc": "2.0",
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        },
+        timeout=60,
+    )
+    body = response.json()
+    if body.get("error"):
+        raise RuntimeError(f"{model}.{method}: {body['error']}")
+    return body["result"]
+
+
+def debtor_page(browser, url, session, shot):
+    """The debtor's page of a demo customer's case, as an anonymous visitor
+    opens it from a reminder, the whole page at the window's width."""
+    partner_id = xmlid_to_res_id(session, url, shot["debtor"])
+    [case] = call_kw(
+        session,
+        url,
+        "debt.followup.case",
+        "search_read",
+        [[["partner_id", "=", partner_id]]],
+        kwargs={"fields": ["id"], "limit": 1},
+    )
+    action = call_kw(session, url, "debt.followup.case", "action_open_debtor_page", [[case["id"]]])
+    browser.send("Network.enable")
+    browser.send("Network.clearBrowserCookies")
+    width, height = shot["width"], shot["height"]
+    browser.resize(width, height)
+    browser.send("Page.navigate", url=action["url"])
+    browser.wait(shot["wait"])
+    if shot.get("full_page"):
+        height = max(height, browser.evaluate("document.documentElement.scrollHeight"))
+        browser.resize(width, height)
+        time.sleep(0.5)
+    browser.screenshot(DOCS / shot["file"], None, shot.get("max_width", width))
+
+
 def letter(url, session, shot):
     partner_id = xmlid_to_res_id(session, url, shot["partner"])
     response = session.get(f"{url}/report/pdf/{shot['report']}/{partner_id}", timeout=300)
@@ -238,6 +280,8 @@ def main():
             session = login(args.url, args.db, shot["login"])
             if "report" in shot:
                 letter(args.url, session, shot)
+            elif "debtor" in shot:
+                debtor_page(browser, args.url, session, shot)
             else:
                 shoot(browser, args.url, session, shot)
     finally:

@@ -11,6 +11,7 @@ from . import debt_followup_late_payment_rule
 from . import debt_followup_interest_rate
 from . import debt_followup_case
 from . import debt_followup_send
+from . import debt_followup_case_portal
 from . import res_partner
 from . import account_move
 from . import account_move_line

@@ -203,6 +203,19 @@ class DebtFollowupDemo(models.AbstractModel):
         Case._debt_for_partners(Case._debt_followup_candidates())._debt_followup_run(isolate=False)
         # The likelihood the worklist sorts by (the hourly job keeps it).
         Case._debt_recovery_store()
+        self._setup_payment(company)
+
+    @api.model
+    def _setup_payment(self, company):
+        """Odoo's demo payment provider (payment_demo, when installed) in test
+        mode for the company: the debtor's page pays with it."""
+        demo = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
+        if not demo:
+            return
+        provider = demo.search(
+            [("code", "=", demo.code), ("company_id", "=", company.id)], limit=1
+        ) or demo.copy({"company_id": company.id})
+        provider.write({"state": "test", "is_published": True})
 
     @api.model
     def _setup_company(self, company):

@@ -321,6 +321,8 @@ class DebtFollowupLevel(models.Model):
                 "today": format_date(today, lang),
                 "bank_account": bank.acc_number or "",
                 "pay_url": rows[0]["url"] if rows else "",
+                # The debtor's page of the case (pay, propose, dispute, call back).
+                "page_url": self._debt_page_url(partner) if rows else "",
                 "creditor": {
                     "name": company.name,
                     "address": creditor_address,
@@ -337,6 +339,11 @@ class DebtFollowupLevel(models.Model):
                 },
             }
         return result
+
+    def _debt_page_url(self, partner):
+        """The link to the debtor's page of ``partner``'s case in the current company."""
+        case = self.env["debt.followup.case"]._debt_for_partners(partner.commercial_partner_id)
+        return case._debt_portal_url()
 
     @api.model
     def _debt_creditor_phone(self, company, partner):
@@ -458,8 +465,9 @@ class DebtFollowupLevel(models.Model):
         - ``due_date``: the oldest due date concerned, as digits (30/11/2026);
         - ``amount``: the amount due, formatted for the language, or an empty
           string when the step does not allow the amount in a text message;
-        - ``pay_url``: the portal link of the oldest invoice concerned, where the
-          customer sees it and pays online.
+        - ``pay_url`` (or ``page_url``): the link to the debtor's page of the
+          case, with its expiring token, where the customer sees the invoices
+          and pays online, proposes a date or a plan, disputes or books a call.
         """
         partner = partner.commercial_partner_id
         if key == "creditor":
@@ -479,10 +487,8 @@ class DebtFollowupLevel(models.Model):
                 lines.mapped("amount_residual_currency" if currency else "amount_residual")
             )
             return format_amount(amount, (currency or self.env.company.currency_id).name, lang)
-        if key == "pay_url":
-            move = lines[0].move_id
-            move._portal_ensure_token()
-            return move.get_base_url() + move.get_portal_url()
+        if key in ("pay_url", "page_url"):
+            return self._debt_page_url(partner)
         raise ValueError(f"Unknown text message placeholder {key!r}")
 
     @api.model

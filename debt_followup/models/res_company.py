@@ -61,6 +61,32 @@ class ResCompany(models.Model):
         "(Brazil: 2% for consumers, CDC art. 52 §1).",
     )
 
+    # The debtor's page: what a debtor may settle alone, and how long a link lives.
+    debt_portal_link_days = fields.Integer(
+        string="Debtor's Page Link Validity (days)",
+        default=30,
+        help="A link to the debtor's page opens it for this many days; "
+        "links sent later carry a new one.",
+    )
+    debt_portal_max_days = fields.Integer(
+        string="Latest Payment Date (days)",
+        default=90,
+        help="A payment date or plan proposed on the debtor's page is accepted at once "
+        "when its last payment falls within this many days; later ones go to the collector.",
+    )
+    debt_portal_max_installments = fields.Integer(
+        string="Most Installments",
+        default=3,
+        help="Installment plans proposed on the debtor's page with more installments "
+        "go to the collector.",
+    )
+    debt_portal_min_first_percent = fields.Float(
+        string="Smallest First Installment (%)",
+        default=30.0,
+        help="Installment plans proposed on the debtor's page whose first installment "
+        "is below this share of the amount go to the collector.",
+    )
+
     _debt_followup_interval_positive = models.Constraint(
         "CHECK(debt_followup_interval >= 0)",
         "The number of days between follow-up actions cannot be negative.",
@@ -84,6 +110,14 @@ class ResCompany(models.Model):
     )
     _debt_late_fine_percent_positive = models.Constraint(
         "CHECK(debt_late_fine_percent >= 0)", "The late fine cannot be negative."
+    )
+
+    _debt_portal_limits_positive = models.Constraint(
+        "CHECK(debt_portal_link_days >= 1 AND debt_portal_max_days >= 0 "
+        "AND debt_portal_max_installments >= 1 "
+        "AND debt_portal_min_first_percent BETWEEN 0 AND 100)",
+        "The limits of the debtor's page must be positive, the first installment "
+        "a share between 0 and 100%.",
     )
 
     @api.constrains("debt_late_fine_percent", "country_id")

@@ -31,3 +31,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_late_fine_percent", readonly=False
     )
     debt_responsible_id = fields.Many2one(related="company_id.debt_responsible_id", readonly=False)
+    debt_portal_link_days = fields.Integer(
+        related="company_id.debt_portal_link_days", readonly=False
+    )
+    debt_portal_max_days = fields.Integer(related="company_id.debt_portal_max_days", readonly=False)
+    debt_portal_max_installments = fields.Integer(
+        related="company_id.debt_portal_max_installments", readonly=False
+    )
+    debt_portal_min_first_percent = fields.Float(
+        related="company_id.debt_portal_min_first_percent", readonly=False
+    )

@@ -8,6 +8,7 @@ from . import test_tools_messaging
 from . import test_tools_promise
 from . import test_tools_recovery
 from . import test_recovery
+from . import test_tools_portal
 from . import test_foundation
 from . import test_case
 from . import test_level_step_cost
@@ -25,3 +26,4 @@ from . import test_overview
 from . import test_security
 from . import test_tours
 from . import test_daily_run_scale
+from . import test_portal

@@ -103,7 +103,8 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
 
         expected_br = (
             "Acme: fatura vencida em 31/10/2026 (R$ 1.234,56). "
-            f"Pague em {self.invoice_br.get_base_url()}{self.invoice_br.get_portal_url()} "
+            # the debtor's page of the case (issue 19), with its expiring token
+            f"Pague em {self._case(self.customer_br)._debt_portal_url()} "
             "ou nos ligue."
         )
         self.assertSMSOutgoing(self.customer_br, "+5511912345678", content=expected_br)
@@ -325,7 +326,7 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
                 "phone": "+351 912 345 678",
             }
         )
-        invoice = self._create_overdue_invoice(customer_pt, 250.0, "2026-10-13", "2026-11-12")
+        self._create_overdue_invoice(customer_pt, 250.0, "2026-10-13", "2026-11-12")
         courtesy = self.levels.filtered(lambda level: level.delay < 0)
         self.assertEqual(
             courtesy.sms_template_id, self.env.ref("debt_followup.sms_template_debt_courtesy")
@@ -334,5 +335,5 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         self.assertEqual(
             text,
             "Acme: a sua fatura vence a 12/11/26. Pode pagar aqui: "
-            f"{invoice.get_base_url()}{invoice.get_portal_url()}",
+            f"{self._case(customer_pt)._debt_portal_url()}",
         )
