@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
-from functools import partialmethod
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -278,9 +277,14 @@ class ResPartner(models.Model):
         cases = Case._search(in_company & condition)
         return [("commercial_partner_id", "in", cases.subselect("partner_id"))]
 
-    _search_debt_followup_level_id = partialmethod(_debt_search_case, "level_id")
-    _search_debt_collector_id = partialmethod(_debt_search_case, "collector_id")
-    _search_debt_no_contact = partialmethod(_debt_search_case, "no_contact")
+    def _search_debt_followup_level_id(self, operator, value):
+        return self._debt_search_case("level_id", operator, value)
+
+    def _search_debt_collector_id(self, operator, value):
+        return self._debt_search_case("collector_id", operator, value)
+
+    def _search_debt_no_contact(self, operator, value):
+        return self._debt_search_case("no_contact", operator, value)
 
     @api.depends_context("company")
     def _compute_debt_last_contact(self):
