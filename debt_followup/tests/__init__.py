@@ -23,3 +23,4 @@ from . import test_worklist
 from . import test_overview
 from . import test_security
 from . import test_tours
+from . import test_debtor_screens

@@ -98,8 +98,9 @@ class TestTours(DebtFollowupCommon, HttpCase):
             }
         )
         self._case(self.customer_it)._debt_followup_run(isolate=False)
+        self.browser_size = "1366x768"
         self.start_tour(
-            "/odoo/action-debt_followup.debt_followup_worklist_action",
+            "/odoo",
             "debt_followup_collector",
             login=self.collector.login,
         )

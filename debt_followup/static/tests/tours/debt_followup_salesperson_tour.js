@@ -12,7 +12,7 @@ registry.category("web_tour.tours").add("debt_followup_salesperson", {
     steps: () => [
         {
             content: "The banner shows the overdue amount",
-            trigger: ".o_debt_followup_banner [name=debt_overdue_amount]:contains(2,472.50)",
+            trigger: ".o_debt_followup_banner [name=debt_debtor_overdue_amount]:contains(2,472.50)",
         },
         {
             content: "...the oldest overdue days",
@@ -25,7 +25,7 @@ registry.category("web_tour.tours").add("debt_followup_salesperson", {
         },
         {
             content: "...the open promise",
-            trigger: ".o_debt_followup_banner [name=debt_open_promise_amount]:contains(1,000.00)",
+            trigger: ".o_debt_followup_banner [name=debt_debtor_promise_amount]:contains(1,000.00)",
         },
         {
             content: "...the last contact",
