@@ -54,9 +54,7 @@ class DebtFollowupWorklist(models.Model):
         readonly=True,
         help="What the customer owes past due, in the company's currency (the accounts' figure).",
     )
-    debtor_currency_id = fields.Many2one(
-        "res.currency", string="Invoices' Currency", readonly=True
-    )
+    debtor_currency_id = fields.Many2one("res.currency", string="Invoices' Currency", readonly=True)
     debtor_amount = fields.Monetary(
         string="Overdue",
         currency_field="debtor_currency_id",

@@ -81,7 +81,10 @@ class DebtFollowupCallWizard(models.TransientModel):
     duration = fields.Float(string="Duration (minutes)")
     promise_amount = fields.Monetary(
         currency_field="promise_currency_id",
-        compute="_compute_promise_amount", store=True, readonly=False, precompute=True
+        compute="_compute_promise_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     promise_date = fields.Date(string="First Payment On")
     installment_count = fields.Integer(string="Installments", default=1)
