@@ -71,7 +71,6 @@ class DebtFollowupCallWizard(models.TransientModel):
     )
     promise_currency_id = fields.Many2one(
         "res.currency",
-        string="Promise Currency",
         compute="_compute_promise_currency_id",
         help="A promise is in the currency of the invoices it covers.",
     )
