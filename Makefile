@@ -18,7 +18,7 @@ setup:
 demo-db: setup
 	@if ! $(ENV) db-exists $(DEMO_DB); then \
 	    $(ENV) fresh-db $(DEMO_DB) --with-demo; \
-	    $(ENV) odoo -d $(DEMO_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn \
+	    $(ENV) odoo -d $(DEMO_DB) -i debt_followup,contacts --load-language=$(LANGS) --stop-after-init --log-level=warn \
 	        || { $(ENV) psql -c 'DROP DATABASE "$(DEMO_DB)"'; echo "ERROR: installing the addon failed" >&2; exit 1; }; \
 	    if [ "$$($(ENV) psql -d $(DEMO_DB) -c 'SELECT COUNT(*) FROM ir_demo_failure')" != 0 ]; then \
 	        $(ENV) psql -d $(DEMO_DB) -c 'SELECT error FROM ir_demo_failure' >&2; \

@@ -6,8 +6,9 @@ saved call closes the pending step and says what happens next."""
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DebtFollowupCommon
 
@@ -158,3 +159,95 @@ class TestDebtorScreens(DebtFollowupCommon):
         self.assertEqual(case.debtor_currency_id, self.brl)
         self.assertAlmostEqual(case.debtor_overdue_amount, 12450.0)
         self.assertAlmostEqual(case.overdue_amount, 2490.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorCorrectsContacts(DebtFollowupCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_overdue_invoice(cls.customer_it, 500.0, "2026-01-05", "2026-02-04")
+
+    def _wizard(self, partner, user=None, **values):
+        return (
+            self.env["debt.followup.contact.wizard"]
+            .with_user(user or self.collector)
+            .with_context(active_model="res.partner", active_id=partner.id)
+            .create(values)
+        )
+
+    def test_collector_corrects_phone_and_email_logged_on_the_case(self):
+        # Collectors may not edit customers...
+        with self.assertRaises(AccessError):
+            self.customer_it.with_user(self.collector).write({"phone": "+39 06 0000 0000"})
+        # ...but correct their contact data through the narrow path.
+        wizard = self._wizard(self.customer_it)
+        self.assertEqual(wizard.phone, "+39 06 1234 5678")
+        wizard.write({"phone": "+39 06 9876 5432", "email": "amministrazione@bianchi.example"})
+        wizard.action_save()
+        self.assertEqual(self.customer_it.phone, "+39 06 9876 5432")
+        self.assertEqual(self.customer_it.email, "amministrazione@bianchi.example")
+        note = self._case(self.customer_it).message_ids[:1]
+        self.assertIn("+39 06 1234 5678 → +39 06 9876 5432", note.body)
+
+    def test_only_customers_and_only_collectors(self):
+        with self.assertRaises(ValidationError):
+            self._wizard(self.customer_it, email="not an address").action_save()
+        supplier = self.env["res.partner"].create({"name": "Supplier", "phone": "+39 02 1111"})
+        with self.assertRaises(AccessError):
+            self._wizard(supplier, phone="+39 02 2222").action_save()
+        with self.assertRaises(AccessError):
+            self._wizard(self.collector.partner_id, email="x@example.com").action_save()
+        employee = new_test_user(self.env, login="employee", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self._wizard(self.customer_it, user=employee, phone="1").action_save()
+        self.assertEqual(supplier.phone, "+39 02 1111")
+        self.assertEqual(self.customer_it.phone, "+39 06 1234 5678")
+
+
+@tagged("post_install", "-at_install")
+class TestManagerScreens(DebtFollowupCommon):
+    def test_overview_under_reporting_without_a_sum_line(self):
+        menu = self.env.ref("debt_followup.debt_followup_overview_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("account.menu_finance_reports"))
+        # A stacked graph draws Odoo's "Sum" line across the categories.
+        graph = self.env.ref("debt_followup.debt_followup_overview_call_view_graph")
+        self.assertNotIn('stacked="1"', graph.arch)
+        board = self.env.ref("debt_followup.debt_followup_overview_view_board")
+        self.assertNotIn("'graph_stacked': True", board.arch)
+
+    def test_call_script_editor_lists_every_placeholder(self):
+        # The placeholders the renderer fills (the field's help lists them).
+        help_text = self.env["debt.followup.level"]._fields["call_script"].help
+        tokens = [part.strip(" {}.") for part in help_text.split("Placeholders:")[1].split(",")]
+        self.assertEqual(len(tokens), 14)
+        arch = self.env.ref("debt_followup.debt_followup_level_view_form").arch
+        for token in tokens:
+            self.assertIn(f"<code>{{{{{token}}}}}</code>", arch)
+
+    def test_calling_window_columns_have_short_labels(self):
+        arch = self.env.ref("debt_followup.debt_followup_calling_window_view_list").arch
+        for label in ("Sat. Off", "Sun. Off", "Holidays Off"):
+            self.assertIn(f'string="{label}"', arch)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorReadsPdfs(DebtFollowupCommon, HttpCase):
+    def test_invoice_pdf_thumbnail_is_no_error_for_a_collector(self):
+        invoice = self._create_overdue_invoice(self.customer_it, 500.0, "2026-01-05", "2026-02-04")
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "invoice.pdf",
+                "raw": b"%PDF-1.4\n%%EOF\n",
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": invoice.id,
+            }
+        )
+        self.authenticate(self.collector.login, self.collector.login)
+        result = self.make_jsonrpc_request(
+            "/mail/attachment/update_thumbnail",
+            {"attachment_id": attachment.id, "thumbnail": "aGVsbG8="},
+        )
+        self.assertIsNone(result)
+        self.assertFalse(attachment.thumbnail)

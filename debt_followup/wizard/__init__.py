@@ -3,3 +3,4 @@ from . import debt_followup_call_wizard
 from . import debt_followup_call_wizard_line
 from . import debt_followup_dispute_wizard
 from . import debt_followup_assign_wizard
+from . import debt_followup_contact_wizard
