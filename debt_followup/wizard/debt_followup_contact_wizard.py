@@ -57,7 +57,9 @@ class DebtFollowupContactWizard(models.TransientModel):
         if (
             not invoiced
             or partner.sudo().user_ids
-            or commercial in self.env["res.company"].sudo().search([]).partner_id
+            or self.env["res.company"]
+            .sudo()
+            .search_count([("partner_id", "=", commercial.id)], limit=1)
         ):
             raise AccessError(
                 self.env._("Collectors correct the contact data of the company's customers only.")
