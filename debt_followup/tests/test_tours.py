@@ -64,7 +64,7 @@ class TestTours(DebtFollowupCommon, HttpCase):
         )
         partner_write_date = self.customer_it.write_date
         self.start_tour(
-            f"/odoo/res.partner/{self.customer_it.id}",
+            "/odoo",
             "debt_followup_salesperson",
             login=self.salesperson.login,
         )
