@@ -15,10 +15,11 @@ PYTEST_ARGS ?= debt_followup/tests debt_followup_l10n_it_edi/tests tests
 setup:
 	@$(ENV) setup
 
+# With Contacts: the demo's salesperson reaches customers from a menu.
 demo-db: setup
 	@if ! $(ENV) db-exists $(DEMO_DB); then \
 	    $(ENV) fresh-db $(DEMO_DB) --with-demo; \
-	    $(ENV) odoo -d $(DEMO_DB) -i debt_followup --load-language=$(LANGS) --stop-after-init --log-level=warn \
+	    $(ENV) odoo -d $(DEMO_DB) -i debt_followup,contacts --load-language=$(LANGS) --stop-after-init --log-level=warn \
 	        || { $(ENV) psql -c 'DROP DATABASE "$(DEMO_DB)"'; echo "ERROR: installing the addon failed" >&2; exit 1; }; \
 	    if [ "$$($(ENV) psql -d $(DEMO_DB) -c 'SELECT COUNT(*) FROM ir_demo_failure')" != 0 ]; then \
 	        $(ENV) psql -d $(DEMO_DB) -c 'SELECT error FROM ir_demo_failure' >&2; \
@@ -33,10 +34,11 @@ demo: demo-db
 	@echo "    giulia and rafael (collectors), marco (salesperson), ana (collection manager)"
 	@$(ENV) odoo -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --http-port=$(HTTP_PORT) --log-level=warn
 
-# The addon and its bridges (l10n_it_edi: about 20 s more), tested in one run.
+# The addon and its bridges (l10n_it_edi: about 20 s more), tested in one run;
+# Contacts too, from whose menu the salesperson's tour reaches a customer.
 test: setup
 	@$(ENV) fresh-db $(TEST_DB)
-	@$(ENV) odoo -d $(TEST_DB) -i debt_followup,debt_followup_l10n_it_edi --load-language=$(LANGS) \
+	@$(ENV) odoo -d $(TEST_DB) -i debt_followup,debt_followup_l10n_it_edi,contacts --load-language=$(LANGS) \
 	    --stop-after-init --log-level=warn
 	@$$($(ENV) bin)/pytest -p no:cacheprovider --odoo-database=$(TEST_DB) --odoo-config=$$($(ENV) conf) \
 	    --odoo-http $(PYTEST_ARGS)

@@ -27,6 +27,7 @@
         "data/debt_followup_portal_data.xml",
         "wizard/debt_followup_call_wizard_views.xml",
         "wizard/debt_followup_dispute_wizard_views.xml",
+        "wizard/debt_followup_contact_wizard_views.xml",
         "views/debt_followup_level_views.xml",
         "views/debt_followup_call_views.xml",
         "views/debt_followup_promise_views.xml",

@@ -65,3 +65,34 @@ class AccountMoveLine(models.Model):
                    AND aml.reconciled IS NOT TRUE
                    AND aml.amount_residual <> 0"""
         )
+
+    @api.model
+    def _debt_overdue_in_debtor_currency(self, partner_ids):
+        """What each of these commercial partners owes past due in the current
+        company, in the currency of its invoices when they all share one:
+        ``{partner id: (currency id, amount)}``, one query. Partners whose
+        overdue invoices mix currencies are left out: only the company-currency
+        total describes them."""
+        if not partner_ids:
+            return {}
+        self.flush_model(["currency_id", "amount_residual_currency"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT aml.partner_id, MIN(aml.currency_id),
+                       SUM(aml.amount_residual_currency)::float8
+                  FROM %(items)s
+                 WHERE aml.amount_residual > 0
+                   AND aml.date_maturity < %(today)s
+                   AND aml.company_id = %(company)s
+                   AND aml.partner_id = ANY(%(partners)s)
+              GROUP BY aml.partner_id
+                HAVING COUNT(DISTINCT aml.currency_id) = 1
+                """,
+                items=self._debt_open_receivables_from(),
+                today=fields.Date.context_today(self),
+                company=self.env.company.id,
+                partners=list(partner_ids),
+            )
+        )
+        return {partner_id: (currency_id, amount) for partner_id, currency_id, amount in rows}

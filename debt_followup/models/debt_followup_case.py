@@ -271,6 +271,22 @@ class DebtFollowupCase(models.Model):
         help="Invoices of this company that a follow-up step included.",
     )
 
+    # Issue 17: the debtor's amount in its invoices' currency, and when a
+    # reminder may be sent by hand.
+    debtor_currency_id = fields.Many2one(
+        "res.currency", string="Invoices' Currency", compute="_compute_debtor_amount"
+    )
+    debtor_overdue_amount = fields.Monetary(
+        string="Overdue in the Invoices' Currency",
+        currency_field="debtor_currency_id",
+        compute="_compute_debtor_amount",
+    )
+    reminder_from = fields.Date(
+        string="Next Reminder From",
+        compute="_compute_reminder_from",
+        help="A follow-up step was taken today: the next reminder can be sent from this date.",
+    )
+
     _partner_company_uniq = models.UniqueIndex(
         "(partner_id, company_id)", "A customer has one collection case per company."
     )
@@ -360,6 +376,30 @@ class DebtFollowupCase(models.Model):
     def _compute_display_name(self):
         for case in self:
             case.display_name = case.partner_id.display_name
+
+    def _compute_debtor_amount(self):
+        for company, cases in self.grouped("company_id").items():
+            partners = cases.partner_id.with_company(company)
+            by_partner = dict(
+                self.env["account.move.line"]
+                .with_company(company)
+                ._debt_overdue_in_debtor_currency(partners.ids)
+            )
+            for case in cases:
+                currency_id, amount = by_partner.get(case.partner_id.id, (False, 0.0))
+                case.debtor_currency_id = self.env["res.currency"].browse(currency_id)
+                case.debtor_overdue_amount = amount
+        (self - self.filtered("company_id")).debtor_currency_id = False
+        (self - self.filtered("company_id")).debtor_overdue_amount = 0.0
+
+    @api.depends("last_action_date")
+    def _compute_reminder_from(self):
+        """One step a day: after today's step, the next reminder waits for tomorrow."""
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.reminder_from = (
+                today + timedelta(days=1) if case.last_action_date == today else False
+            )
 
     def _compute_counts(self):
         calls = dict(

@@ -19,7 +19,7 @@ class DebtFollowupWorklist(models.Model):
     _order = "expected_recovery desc, priority desc, id"
     _rec_name = "partner_id"
     _depends = {
-        "account.move.line": OPEN_RECEIVABLE_FIELDS,
+        "account.move.line": [*OPEN_RECEIVABLE_FIELDS, "currency_id", "amount_residual_currency"],
         "mail.activity": [
             "active",
             "activity_type_id",
@@ -52,7 +52,20 @@ class DebtFollowupWorklist(models.Model):
     activity_summary = fields.Char(string="To Do", readonly=True)
     activity_user_id = fields.Many2one("res.users", string="Assigned To", readonly=True)
     date_deadline = fields.Date(string="Due On", readonly=True)
-    overdue_amount = fields.Monetary(readonly=True)
+    overdue_amount = fields.Monetary(
+        string="Overdue in Company Currency",
+        readonly=True,
+        help="What the customer owes past due, in the company's currency (the accounts' figure).",
+    )
+    debtor_currency_id = fields.Many2one("res.currency", string="Invoices' Currency", readonly=True)
+    debtor_amount = fields.Monetary(
+        string="Overdue",
+        currency_field="debtor_currency_id",
+        readonly=True,
+        aggregator=False,
+        help="What the customer owes past due, in the currency of its invoices "
+        "(empty when they mix currencies): the amount said on the phone.",
+    )
     days_overdue = fields.Integer(readonly=True)
     priority = fields.Float(
         readonly=True,
@@ -82,6 +95,11 @@ class DebtFollowupWorklist(models.Model):
             WITH overdue AS (
                 SELECT aml.partner_id,
                        SUM(aml.amount_residual) AS amount,
+                       -- The invoices' currency when they all share one.
+                       CASE WHEN COUNT(DISTINCT aml.currency_id) = 1
+                            THEN MIN(aml.currency_id) END AS debtor_currency_id,
+                       CASE WHEN COUNT(DISTINCT aml.currency_id) = 1
+                            THEN SUM(aml.amount_residual_currency) END AS debtor_amount,
                        MIN(aml.date_maturity) AS oldest
                   FROM %(items)s
                  WHERE aml.amount_residual > 0
@@ -114,6 +132,8 @@ class DebtFollowupWorklist(models.Model):
                    due.user_id AS activity_user_id,
                    due.date_deadline,
                    overdue.amount AS overdue_amount,
+                   overdue.debtor_currency_id,
+                   overdue.debtor_amount,
                    %(today)s - overdue.oldest AS days_overdue,
                    overdue.amount * (%(today)s - overdue.oldest) AS priority,
                    cs.no_contact,
@@ -130,6 +150,18 @@ class DebtFollowupWorklist(models.Model):
             currency=company.currency_id.id,
             types=self.env["debt.followup.case"]._debt_activity_types_query(),
         )
+
+    def action_open_case(self):
+        """A row opens the customer's collection case."""
+        self.ensure_one()
+        self.case_id._debt_check_collector()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "debt.followup.case",
+            "res_id": self.case_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
     def action_open_partner(self):
         self.ensure_one()

@@ -42,6 +42,29 @@ class ResPartner(models.Model):
         help="Unpaid invoice installments past their due date, disputed and promised "
         "ones included.",
     )
+    debt_debtor_currency_id = fields.Many2one(
+        "res.currency",
+        string="Invoices' Currency",
+        compute="_compute_debt_debtor_amounts",
+        help="The currency of the overdue invoices, when they all share one.",
+    )
+    debt_debtor_overdue_amount = fields.Monetary(
+        string="Overdue in the Invoices' Currency",
+        currency_field="debt_debtor_currency_id",
+        compute="_compute_debt_debtor_amounts",
+        help="What the customer owes past due, in the currency of its invoices: "
+        "the amount a collector says on the phone.",
+    )
+    debt_debtor_promise_amount = fields.Monetary(
+        string="Promised in the Invoices' Currency",
+        currency_field="debt_debtor_currency_id",
+        compute="_compute_debt_debtor_amounts",
+    )
+    debt_reminder_from = fields.Date(
+        string="Next Reminder From",
+        compute="_compute_debt_reminder_from",
+        help="A follow-up step was taken today: the next reminder can be sent from this date.",
+    )
     debt_overdue_count = fields.Integer(
         string="Overdue Invoices", compute="_compute_debt_followup_status"
     )
@@ -166,6 +189,55 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_debt_currency_id(self):
         self.debt_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    @api.depends("debt_promise_ids.state", "debt_promise_ids.amount")
+    def _compute_debt_debtor_amounts(self):
+        """The overdue amount and the open promises in the currency of the
+        customer's invoices (two queries for the recordset); empty when its
+        overdue invoices mix currencies."""
+        commercial = self.commercial_partner_id
+        overdue = self.env["account.move.line"]._debt_overdue_in_debtor_currency(commercial.ids)
+        promised = {
+            (partner.id, currency.id): amount
+            for partner, currency, amount in self.env["debt.followup.promise"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", commercial.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "open"),
+                ],
+                ["partner_id", "currency_id"],
+                ["amount:sum"],
+            )
+        }
+        Currency = self.env["res.currency"]
+        for partner in self:
+            partner_id = partner.commercial_partner_id.id
+            currency_id, amount = overdue.get(partner_id, (False, 0.0))
+            partner.debt_debtor_currency_id = Currency.browse(currency_id)
+            partner.debt_debtor_overdue_amount = amount
+            partner.debt_debtor_promise_amount = promised.get((partner_id, currency_id), 0.0)
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id.debt_case_ids.last_action_date")
+    def _compute_debt_reminder_from(self):
+        """Read as superuser, as the other case fields: only the date."""
+        cases = (
+            self.env["debt.followup.case"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["partner_id", "last_action_date"],
+            )
+        )
+        by_partner = {case.partner_id.id: case.reminder_from for case in cases}
+        for partner in self:
+            partner.debt_reminder_from = by_partner.get(partner.commercial_partner_id.id, False)
 
     # Payment status: a constant number of queries for the whole recordset
 

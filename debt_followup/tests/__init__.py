@@ -27,3 +27,4 @@ from . import test_security
 from . import test_tours
 from . import test_daily_run_scale
 from . import test_portal
+from . import test_debtor_screens

@@ -6,12 +6,14 @@ runs the tour as the user of that role, then checks the database.
 Dates are relative to today rather than frozen: the browser's clock cannot be
 frozen with the server's, and the web client computes "today" itself."""
 
+import io
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.pdf import PdfWriter
 
 from .common import DebtFollowupCommon
 
@@ -62,7 +64,7 @@ class TestTours(DebtFollowupCommon, HttpCase):
         )
         partner_write_date = self.customer_it.write_date
         self.start_tour(
-            f"/odoo/res.partner/{self.customer_it.id}",
+            "/odoo",
             "debt_followup_salesperson",
             login=self.salesperson.login,
         )
@@ -98,8 +100,9 @@ class TestTours(DebtFollowupCommon, HttpCase):
             }
         )
         self._case(self.customer_it)._debt_followup_run(isolate=False)
+        self.browser_size = "1366x768"
         self.start_tour(
-            "/odoo/action-debt_followup.debt_followup_worklist_action",
+            "/odoo",
             "debt_followup_collector",
             login=self.collector.login,
         )
@@ -142,3 +145,24 @@ class TestTours(DebtFollowupCommon, HttpCase):
         self.assertEqual(call.partner_id, self.customer_it)
         self.assertEqual(call.move_ids, self.invoice_old | self.invoice_new)
         self.assertEqual(call.outcome, "reached")
+
+    def test_collector_opens_an_invoice_pdf_and_corrects_the_phone(self):
+        """Issue 17: a collector opening a document with a PDF got "Oops!"
+        (RPC_ERROR 404 on /mail/attachment/update_thumbnail), and could not
+        correct a customer's phone number."""
+        pdf = io.BytesIO()
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(pdf)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "invoice.pdf",
+                "raw": pdf.getvalue(),
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": self.invoice_old.id,
+            }
+        )
+        self.invoice_old.message_post(body="Sent", attachment_ids=attachment.ids)
+        self.start_tour("/odoo", "debt_followup_collector_documents", login=self.collector.login)
+        self.assertEqual(self.customer_it.phone, "+39 06 9876 5432")

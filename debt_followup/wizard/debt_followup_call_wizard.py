@@ -18,6 +18,9 @@ PAID_CLAIMED_PAUSE_DAYS = 5
 RETRY_AFTER_HOURS = 2
 # Calls and payments shown in the history at a glance.
 HISTORY_LIMIT = 3
+# Outcomes after which the pending follow-up step (a letter, a visit) is not
+# taken: they close every open follow-up activity of the case, not only the call.
+SETTLING_OUTCOMES = ("promise", "dispute", "paid_claimed")
 
 
 class DebtFollowupCallWizard(models.TransientModel):
@@ -58,13 +61,30 @@ class DebtFollowupCallWizard(models.TransientModel):
     local_time = fields.Char(related="case_id.local_time", string="Debtor Local Time")
     can_call_now = fields.Boolean(related="case_id.can_call_now")
     next_call_slot = fields.Datetime(related="case_id.next_call_slot")
-    overdue_amount = fields.Monetary(string="Overdue", compute="_compute_overdue")
+    # What the debtor owes and promises is said in the invoices' currency; the
+    # company-currency figure is shown beside it when the two differ.
+    overdue_currency_id = fields.Many2one("res.currency", compute="_compute_overdue")
+    overdue_amount = fields.Monetary(
+        string="Overdue", currency_field="overdue_currency_id", compute="_compute_overdue"
+    )
+    overdue_amount_company = fields.Monetary(
+        string="Overdue in Company Currency", compute="_compute_overdue"
+    )
+    promise_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_promise_currency_id",
+        help="A promise is in the currency of the invoices it covers.",
+    )
     history = fields.Html(compute="_compute_history", sanitize=False)
     outcome = fields.Selection(CALL_OUTCOMES, required=True)
     note = fields.Text()
     duration = fields.Float(string="Duration (minutes)")
     promise_amount = fields.Monetary(
-        compute="_compute_promise_amount", store=True, readonly=False, precompute=True
+        currency_field="promise_currency_id",
+        compute="_compute_promise_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     promise_date = fields.Date(string="First Payment On")
     installment_count = fields.Integer(string="Installments", default=1)
@@ -149,10 +169,22 @@ class DebtFollowupCallWizard(models.TransientModel):
             else:
                 wizard.phone_link = escape(partner.phone) if partner.phone else False
 
-    @api.depends("move_ids", "partner_id")
+    @api.depends("move_ids", "partner_id", "company_id")
     def _compute_overdue(self):
+        for wizard in self.with_company(self.company_id[:1]):
+            partner = wizard.partner_id
+            wizard.overdue_amount_company = partner.debt_overdue_amount
+            if partner.debt_debtor_currency_id:
+                wizard.overdue_currency_id = partner.debt_debtor_currency_id
+                wizard.overdue_amount = partner.debt_debtor_overdue_amount
+            else:
+                wizard.overdue_currency_id = wizard.currency_id
+                wizard.overdue_amount = partner.debt_overdue_amount
+
+    @api.depends("move_ids", "company_id")
+    def _compute_promise_currency_id(self):
         for wizard in self:
-            wizard.overdue_amount = wizard.partner_id.debt_overdue_amount
+            wizard.promise_currency_id = wizard._debt_promise_currency()
 
     @api.depends("partner_id")
     def _compute_history(self):
@@ -255,14 +287,14 @@ class DebtFollowupCallWizard(models.TransientModel):
             self.outcome != "promise"
             or not self.promise_date
             or not 1 <= self.installment_count <= MAX_INSTALLMENTS
-            or self.currency_id.compare_amounts(self.promise_amount, 0) <= 0
+            or self.promise_currency_id.compare_amounts(self.promise_amount, 0) <= 0
         ):
             return []
         return split_installments(
             self.promise_amount,
             self.installment_count,
             self.promise_date,
-            self.currency_id.decimal_places,
+            self.promise_currency_id.decimal_places,
         )
 
     # ------------------------------------------------------------------
@@ -387,15 +419,30 @@ class DebtFollowupCallWizard(models.TransientModel):
             }
         )
         # The collection call that was planned is this one; the outcome may plan the next.
+        # A promise, a dispute or a claimed payment also settles the pending step
+        # (a letter to post, a visit): it is closed with the call's summary.
         planned = call.case_id._debt_open_activities(
-            self.env.ref("debt_followup.mail_activity_type_debt_call")
+            None
+            if self.outcome in SETTLING_OUTCOMES
+            else self.env.ref("debt_followup.mail_activity_type_debt_call")
         )
         # Each outcome's effect: ``_debt_apply_<outcome>(call)`` returns the next
         # step for the summary; a reached call without promise has none.
         apply = getattr(self, f"_debt_apply_{self.outcome}", None)
         next_step = apply(call) if apply else ""
-        self._debt_post_summary(call, next_step, planned)
-        return {"type": "ir.actions.act_window_close"}
+        body = self._debt_post_summary(call, next_step, planned)
+        # Every saved call says what happens next.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Call logged"),
+                "message": body,
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _debt_callback_moment(self, now):
         if self.outcome == "callback":
@@ -421,6 +468,7 @@ class DebtFollowupCallWizard(models.TransientModel):
             call.case_id.message_post(body=body, subtype_xmlid="mail.mt_note")
         if call.move_ids:
             call.move_ids._message_log_batch(bodies=dict.fromkeys(call.move_ids.ids, body))
+        return body
 
     def _debt_schedule(self, act_type_xmlid, summary, user, date_deadline=None, note=""):
         """An activity on the customer's case, for ``user`` (who may be a manager

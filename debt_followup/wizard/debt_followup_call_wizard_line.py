@@ -10,4 +10,4 @@ class DebtFollowupCallWizardLine(models.TransientModel):
     wizard_id = fields.Many2one("debt.followup.call.wizard", required=True, ondelete="cascade")
     date = fields.Date(string="Due Date", required=True)
     amount = fields.Monetary(required=True)
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    currency_id = fields.Many2one(related="wizard_id.promise_currency_id")

@@ -4,24 +4,61 @@ import {registry} from "@web/core/registry";
 const {DateTime} = luxon;
 
 /**
- * A collector starts the day on "To do today", opens the first customer, reads the
- * call script, logs a reached call with a promise in two installments and finds
- * the promise on the customer.
+ * A collector starts the day from the menus on "To do today" (his own cases, the
+ * whole list on the screen), opens the first case, reads the call script, logs a
+ * reached call with a promise in two installments, is told what happens next and
+ * finds the promise on the case.
  */
 registry.category("web_tour.tours").add("debt_followup_collector", {
     steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button:enabled",
+            run: "click",
+        },
+        {
+            content: "Open Invoicing",
+            trigger: '.o_app[data-menu-xmlid="account.menu_finance"]',
+            run: "click",
+        },
+        {
+            content: "Open the Customers menu",
+            trigger: '.o_main_navbar button[data-menu-xmlid="account.menu_finance_receivables"]',
+            run: "click",
+        },
+        {
+            content: "Open To Do Today",
+            trigger: '.o-dropdown-item[data-menu-xmlid="debt_followup.debt_followup_worklist_menu"]',
+            run: "click",
+        },
+        {
+            content: "The list opens on the collector's own cases",
+            trigger: ".o_searchview_facet:contains(My Cases)",
+        },
         {
             content: "The first customer to call is the one owing most for longest",
             trigger: ".o_list_view .o_data_row:first-child .o_data_cell[name=partner_id]:contains(Ferramenta Bianchi)",
         },
         {
-            content: "Open the first customer",
-            trigger: ".o_list_view .o_data_row:first-child button[name=action_open_partner]",
+            content: "The list fits the screen: no sideways scrolling",
+            trigger: ".o_list_renderer",
+            run() {
+                const renderer = document.querySelector(".o_list_renderer");
+                if (renderer.scrollWidth > renderer.clientWidth + 1) {
+                    throw new Error(
+                        `To Do Today is ${renderer.scrollWidth}px wide in ${renderer.clientWidth}px`
+                    );
+                }
+            },
+        },
+        {
+            content: "A row opens the collection case",
+            trigger: ".o_list_view .o_data_row:first-child .o_data_cell[name=partner_id]",
             run: "click",
         },
         {
-            content: "Log a call from the customer's banner",
-            trigger: ".o_debt_followup_banner button:contains(Log a Call)",
+            content: "Log a call from the case",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_log_call]",
             run: "click",
         },
         {
@@ -58,13 +95,17 @@ registry.category("web_tour.tours").add("debt_followup_collector", {
             run: "click",
         },
         {
-            content: "Back on the customer, open the Follow-up tab",
-            trigger: "body:not(:has(.modal)) .o_notebook_headers a[name=debt_followup]",
+            content: "The saved call says what happens next",
+            trigger: ".o_notification:contains(Call logged):contains(Promise of)",
+        },
+        {
+            content: "Back on the case, open its promises",
+            trigger: "body:not(:has(.modal)) .o_notebook_headers a[name=promises]",
             run: "click",
         },
         {
-            content: "The promise is on the customer",
-            trigger: ".o_field_widget[name=debt_promise_ids] .o_data_row:contains(2,472.50):contains(Open)",
+            content: "The promise is on the case",
+            trigger: ".o_field_widget[name=promise_ids] .o_data_row:contains(2,472.50):contains(Open)",
         },
     ],
 });

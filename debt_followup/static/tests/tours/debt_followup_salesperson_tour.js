@@ -4,15 +4,40 @@ import {registry} from "@web/core/registry";
 const {DateTime} = luxon;
 
 /**
- * A salesperson opens a customer with overdue invoices: the payment-status banner
+ * A salesperson opens, from the Contacts menu, a customer with overdue invoices: the payment-status banner
  * tells what the customer owes and where follow-up stands, and nothing of the
  * collectors' work (call notes, Follow-up tab) is shown.
  */
 registry.category("web_tour.tours").add("debt_followup_salesperson", {
     steps: () => [
         {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button:enabled",
+            run: "click",
+        },
+        {
+            content: "Open Contacts",
+            trigger: '.o_app[data-menu-xmlid="contacts.menu_contacts"]',
+            run: "click",
+        },
+        {
+            content: "Search the customer",
+            trigger: ".o_searchview_input",
+            run: "edit Ferramenta Bianchi",
+        },
+        {
+            content: "...by name",
+            trigger: ".o_searchview_input",
+            run: "press Enter",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_kanban_record:contains(Ferramenta Bianchi), .o_list_view .o_data_row:contains(Ferramenta Bianchi) .o_data_cell",
+            run: "click",
+        },
+        {
             content: "The banner shows the overdue amount",
-            trigger: ".o_debt_followup_banner [name=debt_overdue_amount]:contains(2,472.50)",
+            trigger: ".o_debt_followup_banner [name=debt_debtor_overdue_amount]:contains(2,472.50)",
         },
         {
             content: "...the oldest overdue days",
@@ -25,7 +50,7 @@ registry.category("web_tour.tours").add("debt_followup_salesperson", {
         },
         {
             content: "...the open promise",
-            trigger: ".o_debt_followup_banner [name=debt_open_promise_amount]:contains(1,000.00)",
+            trigger: ".o_debt_followup_banner [name=debt_debtor_promise_amount]:contains(1,000.00)",
         },
         {
             content: "...the last contact",
