@@ -16,7 +16,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import consteq
+from odoo.tools import SQL, consteq
 
 from ..tools import calling_window
 from ..tools.formatting import babel_locale, format_amount, format_date
@@ -122,21 +122,44 @@ class DebtFollowupCase(models.Model):
         new one is made and the old link opens nothing, so that every reminder
         carries a link that stays valid for a while."""
         self.ensure_one()
-        case = self.sudo()
+        return self._debt_portal_urls()[self.id]
+
+    def _debt_portal_urls(self):
+        """``{case id: URL of its page}``, in the order of the cases; the tokens
+        that are missing or half-way to their expiry are renewed in one statement
+        (the sending job asks for the links of a whole batch)."""
+        cases = self.sudo()
+        cases.fetch(["portal_token", "portal_token_expiry", "company_id"])
         now = fields.Datetime.now()
-        days = case.company_id.debt_portal_link_days
-        if (
-            not case.portal_token
-            or not case.portal_token_expiry
-            or case.portal_token_expiry < now + timedelta(days=days / 2)
-        ):
-            case.with_context(tracking_disable=True).write(
-                {
-                    "portal_token": secrets.token_urlsafe(32),
-                    "portal_token_expiry": now + timedelta(days=days),
-                }
+
+        def lifetime(case):
+            return timedelta(days=case.company_id.debt_portal_link_days)
+
+        stale = cases.filtered(
+            lambda case: (
+                not case.portal_token
+                or not case.portal_token_expiry
+                or case.portal_token_expiry < now + lifetime(case) / 2
             )
-        return f"{case.get_base_url()}{PORTAL_ROUTE}/{case.portal_token}"
+        )
+        if stale:
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE debt_followup_case case_
+                       SET portal_token = new.token, portal_token_expiry = new.expiry
+                      FROM unnest(%s::int[], %s::varchar[], %s::timestamp[])
+                           AS new(id, token, expiry)
+                     WHERE case_.id = new.id
+                    """,
+                    stale.ids,
+                    [secrets.token_urlsafe(32) for _case in stale],
+                    [now + lifetime(case) for case in stale],
+                )
+            )
+            stale.invalidate_recordset(["portal_token", "portal_token_expiry"])
+        base = cases[:1].get_base_url()
+        return {case.id: f"{base}{PORTAL_ROUTE}/{case.portal_token}" for case in cases}
 
     def action_open_debtor_page(self):
         """The debtor's page of this case as the debtor sees it: a collector

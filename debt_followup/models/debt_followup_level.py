@@ -259,6 +259,10 @@ class DebtFollowupLevel(models.Model):
         invoice_contacts = {
             partner.id: partner.address_get(["invoice"])["invoice"] for partner in partners
         }
+        # The debtor's page of each case, the missing links made in one statement.
+        with_lines = partners.filtered(lambda partner: lines_of[partner.id])
+        cases = self.env["debt.followup.case"]._debt_for_partners(with_lines)
+        page_urls = dict(zip(with_lines.ids, cases._debt_portal_urls().values(), strict=True))
         result = {}
         for partner in partners:
             lang = partner.lang or self.env.lang or "en_US"
@@ -322,7 +326,7 @@ class DebtFollowupLevel(models.Model):
                 "bank_account": bank.acc_number or "",
                 "pay_url": rows[0]["url"] if rows else "",
                 # The debtor's page of the case (pay, propose, dispute, call back).
-                "page_url": self._debt_page_url(partner) if rows else "",
+                "page_url": page_urls.get(partner.id, ""),
                 "creditor": {
                     "name": company.name,
                     "address": creditor_address,
