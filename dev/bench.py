@@ -815,7 +815,7 @@ STATUS_FIELDS = [
 
 def step_status(env, params):
     """The payment status of all customers, cold cache each time: of the whole
-    company (``res.partner._debt_company_payment_status``, what the status
+    company (``debt.followup.case._debt_partner_statuses``, what the status
     filters search), of the 10,000 customers given as a recordset
     (``_debt_payment_status``, what the compute and the daily run call), then
     through one ORM ``read`` of the status fields (what an export or a report
@@ -826,7 +826,7 @@ def step_status(env, params):
     env = env(context=dict(env.context, allowed_company_ids=[bench_company(env).id]))
     result = {"partners": len(partners), "fields": fields_}
     measures = {
-        "samples": lambda records: records.browse()._debt_company_payment_status(),
+        "samples": lambda records: records.env["debt.followup.case"]._debt_partner_statuses(),
         "samples_given": lambda records: records._debt_payment_status(),
         "samples_read": lambda records: records.read(fields_),
         "samples_1000": lambda records: records[:1000].read(fields_),

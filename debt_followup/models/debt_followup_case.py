@@ -843,6 +843,50 @@ class DebtFollowupCase(models.Model):
         }
 
     @api.model
+    def _debt_debtor_amounts(self, partner_ids):
+        """``{commercial partner id: (currency, overdue, promised)}``: the overdue
+        amount and the open promises in the currency of the customer's invoices
+        in the current company (two queries); none when they mix currencies."""
+        overdue = self.env["account.move.line"]._debt_overdue_in_debtor_currency(partner_ids)
+        promised = {
+            (partner.id, currency.id): amount
+            for partner, currency, amount in self.env["debt.followup.promise"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "open"),
+                ],
+                ["partner_id", "currency_id"],
+                ["amount:sum"],
+            )
+        }
+        Currency = self.env["res.currency"]
+        return {
+            partner_id: (
+                Currency.browse(currency_id),
+                amount,
+                promised.get((partner_id, currency_id), 0.0),
+            )
+            for partner_id, (currency_id, amount) in overdue.items()
+        }
+
+    @api.model
+    def _debt_search_by_case(self, case_field, operator, value):
+        """A domain on ``res.partner`` for the customers whose case in the current
+        company matches ``case_field operator value``; a customer without a case
+        has the case's defaults (no level, no collector, no stop-contact)."""
+        Case = self.sudo()
+        condition = Domain(case_field, operator, value)
+        in_company = Domain("company_id", "=", self.env.company.id)
+        if Case.new({}).filtered_domain(condition):
+            cases = Case._search(in_company & ~condition)
+            return [("commercial_partner_id", "not in", cases.subselect("partner_id"))]
+        cases = Case._search(in_company & condition)
+        return [("commercial_partner_id", "in", cases.subselect("partner_id"))]
+
+    @api.model
     def _debt_last_contacts(self, partner_ids):
         """``{commercial partner id: last call or written reminder}`` in the current
         company, read as superuser (only dates, never a note); two queries."""
@@ -1194,9 +1238,7 @@ class DebtFollowupCase(models.Model):
                     # what mail.activity would compute, without an UPDATE afterwards
                     "res_name": case.partner_id.display_name,
                     "user_id": case._debt_collector().id,
-                    "date_deadline": case.partner_id._debt_followup_call_deadline()
-                    if level.channel == "phone"
-                    else today,
+                    "date_deadline": today,
                     "summary": summary,
                     "note": case._debt_followup_note(level, case._debt_moves_of(moves)),
                     "automated": True,
@@ -1508,7 +1550,7 @@ class DebtFollowupCase(models.Model):
                 }
             )
         recipients = self - blocked
-        texts = recipients.partner_id._debt_render_message(level)
+        texts = self.env["debt.followup.level"]._debt_render_messages(recipients.partner_id, level)
         now = fields.Datetime.now()
         slots = recipients.partner_id._debt_next_call_slots(now)
         held_any = any(slot and slot > now for slot in slots.values())
@@ -1614,7 +1656,7 @@ class DebtFollowupCase(models.Model):
                     phone=contact.phone,
                 )
             )
-        text = contact._debt_render_message()[contact.id]
+        text = self.env["debt.followup.level"]._debt_render_messages(contact)[contact.id]
         self.sudo().message_post(
             body=Markup("%s<br/>%s")
             % (

@@ -2,7 +2,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.fields import Domain
 
 from ..tools.consumer import is_consumer
 from ..tools.messaging import is_mobile_number
@@ -45,24 +44,24 @@ class ResPartner(models.Model):
     debt_debtor_currency_id = fields.Many2one(
         "res.currency",
         string="Invoices' Currency",
-        compute="_compute_debt_debtor_amounts",
+        compute="_compute_debt_followup_status",
         help="The currency of the overdue invoices, when they all share one.",
     )
     debt_debtor_overdue_amount = fields.Monetary(
         string="Overdue in the Invoices' Currency",
         currency_field="debt_debtor_currency_id",
-        compute="_compute_debt_debtor_amounts",
+        compute="_compute_debt_followup_status",
         help="What the customer owes past due, in the currency of its invoices: "
         "the amount a collector says on the phone.",
     )
     debt_debtor_promise_amount = fields.Monetary(
         string="Promised in the Invoices' Currency",
         currency_field="debt_debtor_currency_id",
-        compute="_compute_debt_debtor_amounts",
+        compute="_compute_debt_followup_status",
     )
     debt_reminder_from = fields.Date(
         string="Next Reminder From",
-        compute="_compute_debt_reminder_from",
+        compute="_compute_debt_case_fields",
         help="A follow-up step was taken today: the next reminder can be sent from this date.",
     )
     debt_overdue_count = fields.Integer(
@@ -190,55 +189,6 @@ class ResPartner(models.Model):
     def _compute_debt_currency_id(self):
         self.debt_currency_id = self.env.company.currency_id
 
-    @api.depends_context("company")
-    @api.depends("debt_promise_ids.state", "debt_promise_ids.amount")
-    def _compute_debt_debtor_amounts(self):
-        """The overdue amount and the open promises in the currency of the
-        customer's invoices (two queries for the recordset); empty when its
-        overdue invoices mix currencies."""
-        commercial = self.commercial_partner_id
-        overdue = self.env["account.move.line"]._debt_overdue_in_debtor_currency(commercial.ids)
-        promised = {
-            (partner.id, currency.id): amount
-            for partner, currency, amount in self.env["debt.followup.promise"]
-            .sudo()
-            ._read_group(
-                [
-                    ("partner_id", "in", commercial.ids),
-                    ("company_id", "=", self.env.company.id),
-                    ("state", "=", "open"),
-                ],
-                ["partner_id", "currency_id"],
-                ["amount:sum"],
-            )
-        }
-        Currency = self.env["res.currency"]
-        for partner in self:
-            partner_id = partner.commercial_partner_id.id
-            currency_id, amount = overdue.get(partner_id, (False, 0.0))
-            partner.debt_debtor_currency_id = Currency.browse(currency_id)
-            partner.debt_debtor_overdue_amount = amount
-            partner.debt_debtor_promise_amount = promised.get((partner_id, currency_id), 0.0)
-
-    @api.depends_context("company")
-    @api.depends("commercial_partner_id.debt_case_ids.last_action_date")
-    def _compute_debt_reminder_from(self):
-        """Read as superuser, as the other case fields: only the date."""
-        cases = (
-            self.env["debt.followup.case"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("company_id", "=", self.env.company.id),
-                ],
-                ["partner_id", "last_action_date"],
-            )
-        )
-        by_partner = {case.partner_id.id: case.reminder_from for case in cases}
-        for partner in self:
-            partner.debt_reminder_from = by_partner.get(partner.commercial_partner_id.id, False)
-
     # Payment status: a constant number of queries for the whole recordset
 
     def _debt_payment_status(self):
@@ -252,20 +202,16 @@ class ResPartner(models.Model):
             return {}
         return self.env["debt.followup.case"]._debt_partner_statuses(commercial_ids)
 
-    @api.model
-    def _debt_company_payment_status(self):
-        """Payment status of every customer with something open in the current
-        company (what the status filters search), in two queries."""
-        return self.env["debt.followup.case"]._debt_partner_statuses()
-
     @api.depends_context("company")
     @api.depends(
         "debt_promise_ids.state",
+        "debt_promise_ids.amount",
         *(f"commercial_partner_id.debt_case_ids.{fname}" for fname in CASE_STATE_FIELDS),
     )
     def _compute_debt_followup_status(self):
         """The figures of :meth:`_debt_payment_status` on every partner of the
         recordset (a contact shows its company's)."""
+        Case = self.env["debt.followup.case"]
         statuses = self._debt_payment_status()
         # Assigned value by value: one assignment to all the partners sharing a
         # value (a status, a date, a zero) instead of one per partner and field.
@@ -276,6 +222,14 @@ class ResPartner(models.Model):
                 ids_by_value[fname, getattr(status, attribute)].append(partner.id)
         for (fname, value), ids in ids_by_value.items():
             self.browse(ids)[fname] = value
+        # In the currency of the customer's invoices, when they share one.
+        amounts = Case._debt_debtor_amounts(self.commercial_partner_id.ids)
+        for partner in self:
+            (
+                partner.debt_debtor_currency_id,
+                partner.debt_debtor_overdue_amount,
+                partner.debt_debtor_promise_amount,
+            ) = amounts.get(partner.commercial_partner_id.id, (False, 0.0, 0.0))
 
     @api.depends_context("company", "lang")
     def _compute_debt_recovery(self):
@@ -286,9 +240,8 @@ class ResPartner(models.Model):
             )
 
     def _search_debt_overdue_amount(self, operator, value):
-        return self.env["debt.followup.case"]._debt_search_partners(
-            "overdue_amount", operator, value
-        )
+        Case = self.env["debt.followup.case"]
+        return Case._debt_search_partners("overdue_amount", operator, value)
 
     def _search_debt_followup_status(self, operator, value):
         return self.env["debt.followup.case"]._debt_search_partners("status", operator, value)
@@ -301,7 +254,8 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     @api.depends(
-        *(f"commercial_partner_id.debt_case_ids.{case_field}" for _f, case_field in CASE_FIELDS)
+        *(f"commercial_partner_id.debt_case_ids.{case_field}" for _f, case_field in CASE_FIELDS),
+        "commercial_partner_id.debt_case_ids.last_action_date",
     )
     def _compute_debt_case_fields(self):
         """Read as superuser: everyone who sees the banner sees the step, the
@@ -314,7 +268,7 @@ class ResPartner(models.Model):
                     ("partner_id", "in", self.commercial_partner_id.ids),
                     ("company_id", "=", self.env.company.id),
                 ],
-                ["partner_id", *(case_field for _fname, case_field in CASE_FIELDS)],
+                ["partner_id", "last_action_date", *(field for _f, field in CASE_FIELDS)],
             )
         )
         by_partner = {case.partner_id.id: case for case in cases}
@@ -323,6 +277,7 @@ class ResPartner(models.Model):
             partner.debt_case_id = case.sudo(False)
             for fname, case_field in CASE_FIELDS:
                 partner[fname] = case[case_field]
+            partner.debt_reminder_from = case.reminder_from
 
     def _inverse_debt_case_fields(self):
         """Writing the follow-up state of a customer writes its case: collectors only."""
@@ -337,26 +292,16 @@ class ResPartner(models.Model):
             if values:
                 case.write(values)
 
-    def _debt_search_case(self, case_field, operator, value):
-        """Customers whose current company's case matches ``case_field operator value``."""
-        Case = self.env["debt.followup.case"].sudo()
-        condition = Domain(case_field, operator, value)
-        in_company = Domain("company_id", "=", self.env.company.id)
-        # A customer without a case has the case's defaults (no level, ...).
-        if Case.new({}).filtered_domain(condition):
-            cases = Case._search(in_company & ~condition)
-            return [("commercial_partner_id", "not in", cases.subselect("partner_id"))]
-        cases = Case._search(in_company & condition)
-        return [("commercial_partner_id", "in", cases.subselect("partner_id"))]
-
     def _search_debt_followup_level_id(self, operator, value):
-        return self._debt_search_case("level_id", operator, value)
+        return self.env["debt.followup.case"]._debt_search_by_case("level_id", operator, value)
 
     def _search_debt_collector_id(self, operator, value):
-        return self._debt_search_case("collector_id", operator, value)
+        Case = self.env["debt.followup.case"]
+        return Case._debt_search_by_case("collector_id", operator, value)
 
     def _search_debt_no_contact(self, operator, value):
-        return self._debt_search_case("no_contact", operator, value)
+        Case = self.env["debt.followup.case"]
+        return Case._debt_search_by_case("no_contact", operator, value)
 
     @api.depends_context("company")
     def _compute_debt_last_contact(self):
@@ -370,12 +315,6 @@ class ResPartner(models.Model):
         notice by PEC goes as a registered letter."""
         self.ensure_one()
         return False
-
-    def _debt_followup_call_deadline(self):
-        """Deadline of a collection-call activity: today, so that the call is on
-        today's worklist; the worklist says when calling is allowed."""
-        self.ensure_one()
-        return fields.Date.context_today(self)
 
     # The daily run and the buttons: the case does the work
 
@@ -436,12 +375,9 @@ class ResPartner(models.Model):
     )
     def _compute_debt_is_consumer(self):
         for partner in self:
-            commercial = partner.commercial_partner_id
+            c = partner.commercial_partner_id
             partner.debt_is_consumer = is_consumer(
-                commercial.is_company,
-                commercial.vat,
-                commercial.country_id.code,
-                override=commercial.debt_debtor_type,
+                c.is_company, c.vat, c.country_id.code, override=c.debt_debtor_type
             )
 
     # Text messages: SMS steps and WhatsApp click-to-chat
@@ -460,8 +396,3 @@ class ResPartner(models.Model):
         the SMS templates): see ``debt.followup.level._debt_message_value``."""
         self.ensure_one()
         return self.env["debt.followup.level"]._debt_message_value(self, key)
-
-    def _debt_render_message(self, level=None):
-        """The text message of the step for these customers, each in its language,
-        as the SMS carries it: ``{partner_id: text}``."""
-        return self.env["debt.followup.level"]._debt_render_messages(self, level)

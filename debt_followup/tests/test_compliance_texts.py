@@ -187,11 +187,15 @@ class TestComplianceTexts(DebtFollowupCommon):
         reminder = self.level[7]
         self.level[7].sms_show_amount = True
         for person in (self.person_it, self.person_pt, self.person_br):
-            text = person._debt_render_message(reminder)[person.id]
+            text = self.env["debt.followup.level"]._debt_render_messages(person, reminder)[
+                person.id
+            ]
             self.assertIn("06 1234 5678", text, person.lang)
             for revealing in ("14/01", "1.000", "1 000", "http", "scadut", "atraso", "venc"):
                 self.assertNotIn(revealing, text, person.lang)
-        text = self.business_it._debt_render_message(reminder)[self.business_it.id]
+        text = self.env["debt.followup.level"]._debt_render_messages(self.business_it, reminder)[
+            self.business_it.id
+        ]
         self.assertIn("14/01/26", text)
         self.assertIn("06 1234 5678", text)
 

@@ -133,12 +133,16 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
     @freeze_time("2026-11-10 14:00:00")
     def test_amount_only_when_the_level_allows_it(self):
         self.sms_level.sms_show_amount = False
-        texts = self.customer_br._debt_render_message(self.sms_level)
+        texts = self.env["debt.followup.level"]._debt_render_messages(
+            self.customer_br, self.sms_level
+        )
         self.assertTrue(texts[self.customer_br.id].startswith("Acme: fatura vencida em"))
         self.assertIn("em 31/10/2026. Pague em http", texts[self.customer_br.id])
         self.assertNotIn("1.234,56", texts[self.customer_br.id])
         self.sms_level.sms_show_amount = True
-        texts = self.customer_br._debt_render_message(self.sms_level)
+        texts = self.env["debt.followup.level"]._debt_render_messages(
+            self.customer_br, self.sms_level
+        )
         self.assertIn("em 31/10/2026 (R$ 1.234,56). Pague em http", texts[self.customer_br.id])
 
     @freeze_time("2026-11-10 14:00:00")
@@ -331,7 +335,9 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         self.assertEqual(
             courtesy.sms_template_id, self.env.ref("debt_followup.sms_template_debt_courtesy")
         )
-        text = customer_pt._debt_render_message(courtesy)[customer_pt.id]
+        text = self.env["debt.followup.level"]._debt_render_messages(customer_pt, courtesy)[
+            customer_pt.id
+        ]
         self.assertEqual(
             text,
             "Acme: a sua fatura vence a 12/11/26. Pode pagar aqui: "

@@ -105,7 +105,7 @@ class TestStatus(DebtFollowupCommon):
         self.env.user.mapped("tz")
         self.env.company.mapped("debt_min_amount")
         with self.assertQueryCount(2):
-            company = self.env["res.partner"]._debt_company_payment_status()
+            company = self.env["debt.followup.case"]._debt_partner_statuses()
         self.assertEqual({pid: company[pid] for pid in statuses}, statuses)
 
     @freeze_time("2026-02-01")
