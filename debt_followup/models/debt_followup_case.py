@@ -1004,17 +1004,23 @@ class DebtFollowupCase(models.Model):
         self.flush_model(
             ["partner_id", "company_id", "level_id", "last_action_date", "checked_date"]
         )
+        self.env["res.partner"].flush_model(["active"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT aml.partner_id
-                  FROM %(items)s
-                 WHERE aml.amount_residual > 0
-                   AND aml.date_maturity <= %(horizon)s
-                   AND aml.company_id = %(company)s
-                 UNION
-                SELECT partner_id FROM debt_followup_case
-                 WHERE company_id = %(company)s AND level_id IS NOT NULL
+                SELECT partner_id FROM (
+                    SELECT DISTINCT aml.partner_id
+                      FROM %(items)s
+                     WHERE aml.amount_residual > 0
+                       AND aml.date_maturity <= %(horizon)s
+                       AND aml.company_id = %(company)s
+                     UNION
+                    SELECT partner_id FROM debt_followup_case
+                     WHERE company_id = %(company)s AND level_id IS NOT NULL
+                ) candidate
+                  -- an archived customer is followed no more; its case keeps its history
+                 WHERE EXISTS (SELECT 1 FROM res_partner partner
+                                WHERE partner.id = candidate.partner_id AND partner.active)
                 EXCEPT
                 SELECT partner_id FROM debt_followup_case
                  WHERE company_id = %(company)s
@@ -1297,7 +1303,10 @@ class DebtFollowupCase(models.Model):
             case.id: case.partner_id.browse(case.partner_id.address_get(["invoice"])["invoice"])
             for case in cases
         }
-        with_email = cases.filtered(lambda case: contacts[case.id].email)
+        # A blacklisted address gets no e-mail: a human sends the reminder otherwise.
+        with_email = cases.filtered(
+            lambda case: contacts[case.id].email and not contacts[case.id].is_blacklisted
+        )
         with_email._debt_queue(level, moves, "email", contacts=contacts)
         (cases - with_email)._debt_ask_written(level, moves)
 

@@ -265,3 +265,30 @@ class TestCase(DebtFollowupCommon):
             with self.assertRaises(UserError) as error:
                 case.with_user(self.collector).action_send_reminder()
         self.assertIn("from tomorrow", str(error.exception))
+
+    def test_archived_customers_are_followed_no_more(self):
+        self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        Case = self.env["debt.followup.case"]
+        with freeze_time("2026-02-15"):
+            self.assertIn(self.customer_it, Case._debt_followup_candidates())
+            self.customer_it.action_archive()
+            self.assertNotIn(self.customer_it, Case._debt_followup_candidates())
+
+    def test_a_blacklisted_address_gets_no_email_but_a_written_reminder_to_send(self):
+        self._create_overdue_invoice(self.customer_it, 1000, "2026-01-01", "2026-01-10")
+        self.env["mail.blacklist"].sudo()._add(self.customer_it.email)
+        self.level[20].write(
+            {"auto_execute": True, "mail_template_id": self.level[-3].mail_template_id.id}
+        )
+        case = self._case(self.customer_it)
+        case.write({"level_id": self.level[7].id, "last_action_date": date(2026, 2, 1)})
+        mails = self.env["mail.mail"].search_count([])
+        with freeze_time("2026-02-15"):
+            case._debt_followup_run(isolate=False)
+        self.assertEqual(case.level_id, self.level[20])
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertFalse(case.message_ids.filtered(lambda m: m.partner_ids))
+        self.assertEqual(
+            case.activity_ids.activity_type_id,
+            self.env.ref("debt_followup.mail_activity_type_debt_written"),
+        )
