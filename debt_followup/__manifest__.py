@@ -38,6 +38,7 @@
         "views/debt_followup_worklist_views.xml",
         "report/debt_followup_aging_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_term_views.xml",
         "views/res_config_settings_views.xml",
         "report/debt_followup_overview_views.xml",
         "views/debt_followup_portal_templates.xml",

@@ -14,6 +14,7 @@ from . import debt_followup_send
 from . import debt_followup_case_portal
 from . import res_partner
 from . import account_move
+from . import account_payment_term
 from . import account_move_line
 from . import debt_followup_worklist
 from . import debt_followup_demo

@@ -237,8 +237,12 @@ class DebtFollowupLatePaymentRule(models.Model):
                             ),
                         }
                     )
+            # Only where the customer's terms provide it: a fine not agreed is not owed.
+            agreed = move.invoice_payment_term_id.debt_late_fine
             fine = currency.round(
                 late_fine(sum(move_lines.mapped("amount_residual")), fine_percent)
+                if agreed
+                else 0.0
             )
             if not currency.is_zero(fine) and (move.id, "fine") not in done:
                 charges[debtor.id].append(

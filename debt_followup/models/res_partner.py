@@ -44,20 +44,20 @@ class ResPartner(models.Model):
     debt_debtor_currency_id = fields.Many2one(
         "res.currency",
         string="Invoices' Currency",
-        compute="_compute_debt_followup_status",
+        compute="_compute_debt_debtor_amounts",
         help="The currency of the overdue invoices, when they all share one.",
     )
     debt_debtor_overdue_amount = fields.Monetary(
         string="Overdue in the Invoices' Currency",
         currency_field="debt_debtor_currency_id",
-        compute="_compute_debt_followup_status",
+        compute="_compute_debt_debtor_amounts",
         help="What the customer owes past due, in the currency of its invoices: "
         "the amount a collector says on the phone.",
     )
     debt_debtor_promise_amount = fields.Monetary(
         string="Promised in the Invoices' Currency",
         currency_field="debt_debtor_currency_id",
-        compute="_compute_debt_followup_status",
+        compute="_compute_debt_debtor_amounts",
     )
     debt_reminder_from = fields.Date(
         string="Next Reminder From",
@@ -205,13 +205,11 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends(
         "debt_promise_ids.state",
-        "debt_promise_ids.amount",
         *(f"commercial_partner_id.debt_case_ids.{fname}" for fname in CASE_STATE_FIELDS),
     )
     def _compute_debt_followup_status(self):
         """The figures of :meth:`_debt_payment_status` on every partner of the
         recordset (a contact shows its company's)."""
-        Case = self.env["debt.followup.case"]
         statuses = self._debt_payment_status()
         # Assigned value by value: one assignment to all the partners sharing a
         # value (a status, a date, a zero) instead of one per partner and field.
@@ -222,14 +220,18 @@ class ResPartner(models.Model):
                 ids_by_value[fname, getattr(status, attribute)].append(partner.id)
         for (fname, value), ids in ids_by_value.items():
             self.browse(ids)[fname] = value
-        # In the currency of the customer's invoices, when they share one.
-        amounts = Case._debt_debtor_amounts(self.commercial_partner_id.ids)
+
+    @api.depends_context("company")
+    @api.depends("debt_promise_ids.state", "debt_promise_ids.amount")
+    def _compute_debt_debtor_amounts(self):
+        """In the currency of the customer's invoices, when they share one."""
+        amounts = self.env["debt.followup.case"]._debt_debtor_amounts(
+            self.commercial_partner_id.ids
+        )
         for partner in self:
-            (
-                partner.debt_debtor_currency_id,
-                partner.debt_debtor_overdue_amount,
-                partner.debt_debtor_promise_amount,
-            ) = amounts.get(partner.commercial_partner_id.id, (False, 0.0, 0.0))
+            values = amounts.get(partner.commercial_partner_id.id, (False, 0.0, 0.0))
+            partner.debt_debtor_currency_id, partner.debt_debtor_overdue_amount = values[:2]
+            partner.debt_debtor_promise_amount = values[2]
 
     @api.depends_context("company", "lang")
     def _compute_debt_recovery(self):
@@ -344,8 +346,7 @@ class ResPartner(models.Model):
         return self.commercial_partner_id._debt_case().action_send_sms()
 
     def action_debt_whatsapp(self):
-        """Open a WhatsApp chat with this contact, the step's short message in its
-        language, and log on the case that the chat was opened."""
+        """WhatsApp chat with this contact, in its language, logged on the case."""
         self.ensure_one()
         url = self.commercial_partner_id._debt_case()._debt_whatsapp(self)
         return {"type": "ir.actions.act_url", "url": url, "target": "new"}

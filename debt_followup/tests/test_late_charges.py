@@ -4,6 +4,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import DebtFollowupCommon
@@ -135,11 +136,30 @@ class TestLateCharges(DebtFollowupCommon):
         with self.assertRaises(ValidationError):
             rule_br.consumer_fine_cap = 1.0
         self.assertEqual(rule_br.consumer_fine_cap, 2.0)
+        case = self._case(self.customer_it)
         with freeze_time("2025-08-31"):
-            self.customer_it.invalidate_recordset()
+            # Only where the customer's terms provide it: none on the invoice without terms.
+            self.assertEqual(case.late_fine, 0.0)
+        terms = self.env.ref("account.account_payment_term_immediate")
+        terms.debt_late_fine = True
+        with freeze_time("2025-05-01"):
+            invoice = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer_it.id,
+                    "invoice_date": "2025-05-01",
+                    "invoice_payment_term_id": terms.id,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Goods", "price_unit": 10000.0, "tax_ids": []})
+                    ],
+                }
+            )
+            invoice.action_post()
+        with freeze_time("2025-08-31"):
+            case.invalidate_recordset()
             # 2 % of 10,000.00, once per invoice; no Italian interest for a Brazilian company.
-            self.assertEqual(self._case(self.customer_it).late_fine, 200.0)
-            self.assertEqual(self._case(self.customer_it).late_interest, 0.0)
+            self.assertEqual(case.late_fine, 200.0)
+            self.assertEqual(case.late_interest, 0.0)
 
     @freeze_time("2025-08-31")
     def test_letter_lists_interest_and_compensation_where_they_apply(self):
