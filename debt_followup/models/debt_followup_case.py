@@ -14,9 +14,11 @@ from odoo.fields import Command, Domain
 from odoo.tools import SQL, split_every
 from odoo.tools.misc import hmac
 
+from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
+
 from ..tools.escalation import Step, followup_status, next_step
 from ..tools.formatting import babel_locale, format_amount, format_short_date
-from ..tools.messaging import whatsapp_url
+from ..tools.messaging import mask_links, whatsapp_url
 from ..tools.recovery import GRADES, DebtorHistory, assess_recovery
 from ..tools.recovery import stop_suggested as costs_more_than_expected
 from .debt_followup_call import CONVERSATION_OUTCOMES, FAILED_OUTCOMES
@@ -490,10 +492,13 @@ class DebtFollowupCase(models.Model):
             )
 
     def _debt_whatsapp_token(self):
-        """Ties a WhatsApp link to the case and the user, so that another site
-        cannot make a collector's browser log a chat."""
+        """Ties a WhatsApp link to the case, the user and the day, so that another
+        site cannot make a collector's browser log a chat, and an old link (in a
+        browser's history) logs nothing."""
         self.ensure_one()
-        return hmac(self.env(su=True), "debt_followup-whatsapp", (self.id, self.env.uid))
+        # Valid for the day it is shown: yesterday's link opens nothing.
+        today = fields.Date.context_today(self).isoformat()
+        return hmac(self.env(su=True), "debt_followup-whatsapp", (self.id, self.env.uid, today))
 
     def action_open(self):
         self.ensure_one()
@@ -1585,12 +1590,18 @@ class DebtFollowupCase(models.Model):
             partner = case.partner_id
             slot = slots[partner.id]
             held = slot if slot > now else False
-            case._message_sms(
+            message = case._message_sms(
                 texts[partner.id],
                 partner_ids=partner.ids,
                 sms_pid_to_number={partner.id: partner.phone_sanitized},
                 put_in_queue=True,
                 scheduled_date=held,
+            )
+            # The SMS carries the link to the debtor's page (the SMS queue and a
+            # held delivery keep their own text); its copy on the case does not
+            # keep the link's token.
+            message.body = sms_content_to_rendered_html(
+                mask_links(texts[partner.id], self.env._("[link to the debtor's page]"))
             )
             case.last_contact_date = held or now
             if held:

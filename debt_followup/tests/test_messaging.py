@@ -115,6 +115,10 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
         )
         # the text on the customer's case (as an SMS), one short line on its invoice
         self.assertEqual(self._sms_messages(self.customer_br).body.count("R$ 1.234,56"), 1)
+        # the SMS carries the link to the debtor's page; its copy on the case not the token
+        self.assertIn("/debt/", self._new_sms.filtered(lambda s: "5511" in s.number).body)
+        self.assertNotIn("/debt/", self._sms_messages(self.customer_br).body)
+        self.assertIn("[link to the debtor's page]", self._sms_messages(self.customer_br).body)
         invoice_log = self.invoice_br.message_ids.filtered(lambda m: "SMS reminder" in m.body)
         self.assertIn("+5511912345678", invoice_log.body)
         self.assertNotIn("R$", invoice_log.body)
@@ -298,6 +302,11 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             )
         )
         self.assertIn("WhatsApp chat opened by", self._case(self.customer_br).message_ids[0].body)
+        # the link is the day's: tomorrow it opens nothing and logs nothing
+        logs = len(self._case(self.customer_br).message_ids)
+        with freeze_time("2026-11-11 09:00:00"):
+            self.assertEqual(self.url_open(link, allow_redirects=False).status_code, 404)
+        self.assertEqual(len(self._case(self.customer_br).message_ids), logs)
         # another user's link does not open the chat
         self.assertNotEqual(case.with_user(self.manager).whatsapp_link, link)
         self.customer_it.debt_followup_level_id = self.sms_level

@@ -95,3 +95,12 @@ def whatsapp_url(e164, message=""):
     if message:
         url += "?text=" + quote(message, safe="")
     return url
+
+
+LINK = re.compile(r"https?://\S+")
+
+
+def mask_links(text, label):
+    """``text`` with every web address replaced by ``label``: the copy of a text
+    message kept in a chatter must not carry the debtor's link and its token."""
+    return LINK.sub(label, text)
