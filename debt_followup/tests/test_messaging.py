@@ -220,6 +220,11 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             self.customer_br.with_user(self.collector).action_debt_send_sms()
         self.assertSMSOutgoing(self.customer_br, "+5511912345678", content="R$ 1.234,56")
         self.assertFalse(activity.exists() and activity.active)
+        # Sent once: the button does not send it again and again.
+        with self.mockSMSGateway(), self.assertRaises(UserError) as error:
+            self.customer_br.with_user(self.collector).action_debt_send_sms()
+        self.assertIn("already sent", str(error.exception))
+        self.assertFalse(self._new_sms)
 
     # ------------------------------------------------------------------
     # WhatsApp click-to-chat
