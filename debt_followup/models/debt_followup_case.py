@@ -1677,17 +1677,36 @@ class DebtFollowupCase(models.Model):
                 )
             )
         text = self.env["debt.followup.level"]._debt_render_messages(contact)[contact.id]
-        self.sudo().message_post(
-            body=Markup("%s<br/>%s")
-            % (
-                self.env._(
-                    "WhatsApp chat opened by %(user)s with the message:", user=self.env.user.name
-                ),
-                text,
-            ),
-            message_type="comment",
-            subtype_xmlid="debt_followup.mt_debt_whatsapp",
+        # One log a day per collector: opening the chat again (or replaying the
+        # link) is the same contact. The log keeps no link token.
+        subtype = self.env.ref("debt_followup.mt_debt_whatsapp")
+        logged_today = (
+            self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("subtype_id", "=", subtype.id),
+                    ("author_id", "=", self.env.user.partner_id.id),
+                    ("date", ">=", fields.Datetime.to_datetime(fields.Date.today())),
+                ],
+                limit=1,
+            )
         )
+        if not logged_today:
+            self.sudo().message_post(
+                body=Markup("%s<br/>%s")
+                % (
+                    self.env._(
+                        "WhatsApp chat opened by %(user)s with the message:",
+                        user=self.env.user.name,
+                    ),
+                    mask_links(text, self.env._("[link to the debtor's page]")),
+                ),
+                message_type="comment",
+                subtype_id=subtype.id,
+            )
         return whatsapp_url(contact.phone_sanitized, text)
 
     # ------------------------------------------------------------------

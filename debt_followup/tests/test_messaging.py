@@ -307,8 +307,12 @@ class TestMessaging(DebtFollowupCommon, SMSCase):
             )
         )
         self.assertIn("WhatsApp chat opened by", self._case(self.customer_br).message_ids[0].body)
-        # the link is the day's: tomorrow it opens nothing and logs nothing
+        self.assertNotIn("/debt/", self._case(self.customer_br).message_ids[0].body)
+        # a replay the same day opens the chat but is not another contact
         logs = len(self._case(self.customer_br).message_ids)
+        self.assertEqual(self.url_open(link, allow_redirects=False).status_code, 303)
+        self.assertEqual(len(self._case(self.customer_br).message_ids), logs)
+        # the link is the day's: tomorrow it opens nothing and logs nothing
         with freeze_time("2026-11-11 09:00:00"):
             self.assertEqual(self.url_open(link, allow_redirects=False).status_code, 404)
         self.assertEqual(len(self._case(self.customer_br).message_ids), logs)
