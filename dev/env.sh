@@ -101,11 +101,13 @@ ensure_venv() {
     grep -v -i '^python-ldap' "$ODOO_SRC/requirements.txt" >"$DEBT_CACHE/odoo-requirements.txt"
     # Two steps: holidays needs a newer python-dateutil than Odoo pins (2.8.2),
     # and Odoo runs with 2.9 as well.
+    # pip's own exit status stops the setup; only its "Location" warnings are
+    # filtered out of what it prints.
     PIP_CONSTRAINT=$pip_constraint "$VENV/bin/pip" install --quiet \
-        -r "$DEBT_CACHE/odoo-requirements.txt" 2>&1 | grep -v "^WARNING: Location" >&2 || true
+        -r "$DEBT_CACHE/odoo-requirements.txt" 2> >(grep -v "^WARNING: Location" >&2)
     PIP_CONSTRAINT=$pip_constraint "$VENV/bin/pip" install --quiet \
-        -r "$REPO_DIR/requirements.txt" -r "$REPO_DIR/requirements-dev.txt" 2>&1 \
-        | grep -v "^WARNING: Location" >&2 || true
+        -r "$REPO_DIR/requirements.txt" -r "$REPO_DIR/requirements-dev.txt" \
+        2> >(grep -v "^WARNING: Location" >&2)
     link_odoo_into_venv
     "$VENV/bin/python" -c "import odoo, psycopg2, babel, phonenumbers, holidays, pytest_odoo, websocket" \
         || die "the virtualenv in $VENV is incomplete (see pip's output above)"

@@ -1663,6 +1663,20 @@ class DebtFollowupCase(models.Model):
         activities.action_feedback(feedback=self.env._("SMS sent."))
         return True
 
+    def _debt_count_messages(self, subtype, since, author=None):
+        """How many messages of ``subtype`` this case got since ``since`` (by
+        ``author`` only, when given): what rate limits and daily logs count."""
+        self.ensure_one()
+        domain = [
+            ("model", "=", self._name),
+            ("res_id", "=", self.id),
+            ("subtype_id", "=", subtype.id),
+            ("date", ">=", since),
+        ]
+        if author:
+            domain.append(("author_id", "=", author.id))
+        return self.env["mail.message"].sudo().search_count(domain)
+
     def _debt_whatsapp(self, contact):
         """Log on the case that a WhatsApp chat was opened with ``contact`` (the
         customer or one of its contacts) and return the wa.me address."""
@@ -1680,19 +1694,10 @@ class DebtFollowupCase(models.Model):
         # One log a day per collector: opening the chat again (or replaying the
         # link) is the same contact. The log keeps no link token.
         subtype = self.env.ref("debt_followup.mt_debt_whatsapp")
-        logged_today = (
-            self.env["mail.message"]
-            .sudo()
-            .search_count(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("subtype_id", "=", subtype.id),
-                    ("author_id", "=", self.env.user.partner_id.id),
-                    ("date", ">=", fields.Datetime.to_datetime(fields.Date.today())),
-                ],
-                limit=1,
-            )
+        logged_today = self._debt_count_messages(
+            subtype,
+            fields.Datetime.to_datetime(fields.Date.today()),
+            author=self.env.user.partner_id,
         )
         if not logged_today:
             self.sudo().message_post(

@@ -362,19 +362,9 @@ class DebtFollowupCase(models.Model):
 
     def _debt_portal_check_rate(self):
         """A few requests per case and hour; more are refused."""
-        subtype = self.env.ref("debt_followup.mt_debt_portal")
-        since = fields.Datetime.now() - timedelta(hours=1)
-        count = (
-            self.env["mail.message"]
-            .sudo()
-            .search_count(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("subtype_id", "=", subtype.id),
-                    ("date", ">=", since),
-                ]
-            )
+        count = self._debt_count_messages(
+            self.env.ref("debt_followup.mt_debt_portal"),
+            fields.Datetime.now() - timedelta(hours=1),
         )
         if count >= MAX_SUBMISSIONS_PER_HOUR:
             raise UserError(
