@@ -949,27 +949,42 @@ class DebtFollowupCase(models.Model):
         each locked with ``try_lock_for_update`` (cases another worker holds are
         skipped) and committed with ``ir.cron._commit_progress``.
         """
+        todo = self._debt_followup_todo()
+        remaining = sum(len(ids) for _company, ids in todo)
+        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        for company, ids in todo:
+            self.with_company(company)._debt_followup_batch(ids)
+            remaining -= len(ids)
+            if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
+                break
+        self._debt_followup_trigger_send()
+
+    @api.model
+    def _debt_followup_todo(self):
+        """What the daily run has left to do today: ``(company, partner ids)``
+        batches of at most ``FOLLOWUP_BATCH_SIZE`` customers."""
         todo = []
         ladders = self.env["debt.followup.level"].sudo()._read_group([], ["company_id"])
         for (company,) in ladders:
             partners = self.with_company(company)._debt_followup_candidates()
             todo.extend((company, ids) for ids in split_every(FOLLOWUP_BATCH_SIZE, partners.ids))
-        remaining = sum(len(ids) for _company, ids in todo)
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        return todo
+
+    @api.model
+    def _debt_followup_batch(self, partner_ids):
+        """One batch of the daily run in the current company: lock the cases of
+        these customers (those another worker holds are skipped), take their
+        steps and stamp them looked at today."""
+        today = fields.Date.context_today(self)
         # E-mails of the run go through the mail queue, not inside the batch.
         runner = self.with_context(mail_notify_force_send=False)
-        today = fields.Date.context_today(self)
-        for company, ids in todo:
-            in_company = runner.with_company(company)
-            partners = self.env["res.partner"].browse(ids)
-            cases = in_company._debt_followup_lock(partners)
-            failed = cases._debt_followup_run()
-            (cases - failed).sudo().with_context(tracking_disable=True).write(
-                {"checked_date": today}
-            )
-            remaining -= len(ids)
-            if not self.env["ir.cron"]._commit_progress(len(ids), remaining=remaining):
-                break
+        cases = runner._debt_followup_lock(self.env["res.partner"].browse(partner_ids))
+        failed = cases._debt_followup_run()
+        (cases - failed).sudo().with_context(tracking_disable=True).write({"checked_date": today})
+
+    @api.model
+    def _debt_followup_trigger_send(self):
+        """Start the sending job when the run queued written reminders."""
         if self.env["debt.followup.send"].sudo().search_count([("state", "=", "pending")], limit=1):
             self.env.ref("debt_followup.ir_cron_debt_followup_send")._trigger()
 
