@@ -1102,10 +1102,12 @@ class DebtFollowupCase(models.Model):
                     level.display_name,
                     exc_info=True,
                 )
-                for case in cases.exists():
+                cases = cases.exists()
+                moves_by_case = cases._debt_moves_by_case(moves)
+                for case in cases:
                     try:
                         with self.env.cr.savepoint():
-                            case._debt_followup_take_step(level, case._debt_moves_of(moves))
+                            case._debt_followup_take_step(level, moves_by_case[case.id])
                     except Exception:
                         _logger.exception(
                             "Follow-up step %s failed for case %s", level.display_name, case.id
@@ -1178,10 +1180,11 @@ class DebtFollowupCase(models.Model):
         )
         return moves
 
-    def _debt_moves_of(self, moves):
-        """The invoices of ``moves`` that belong to this case."""
-        self.ensure_one()
-        return moves.filtered(lambda move: move.commercial_partner_id == self.partner_id)
+    def _debt_moves_by_case(self, moves):
+        """The invoices of ``moves`` by case id, each case's own (grouped once:
+        a step covers the invoices of a whole batch)."""
+        by_partner = moves.grouped("commercial_partner_id")
+        return {case.id: by_partner.get(case.partner_id, moves.browse()) for case in self}
 
     def _debt_followup_take_step(self, level, moves):
         """Run ``level``'s channel action for these cases and record the step on
@@ -1255,7 +1258,9 @@ class DebtFollowupCase(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
         vals_list = []
-        for case in self.filtered(lambda c: c.id not in busy):
+        to_plan = self.filtered(lambda c: c.id not in busy)
+        moves_by_case = to_plan._debt_moves_by_case(moves)
+        for case in to_plan:
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
@@ -1266,7 +1271,7 @@ class DebtFollowupCase(models.Model):
                     "user_id": case._debt_collector().id,
                     "date_deadline": today,
                     "summary": summary,
-                    "note": case._debt_followup_note(level, case._debt_moves_of(moves)),
+                    "note": case._debt_followup_note(level, moves_by_case[case.id]),
                     "automated": True,
                 }
             )
@@ -1356,6 +1361,7 @@ class DebtFollowupCase(models.Model):
         """Make the reminder letter as PDF and put it on the case."""
         report = self.env.ref("debt_followup.action_report_debt_followup_letter")
         attachments = self.env["ir.attachment"].sudo()
+        moves_by_case = self._debt_moves_by_case(moves)
         for case in self:
             partner = case.partner_id
             pdf, _report_type = (
@@ -1374,7 +1380,7 @@ class DebtFollowupCase(models.Model):
                 }
             )
             case.sudo().message_post(
-                body=case._debt_followup_note(level, case._debt_moves_of(moves)),
+                body=case._debt_followup_note(level, moves_by_case[case.id]),
                 attachment_ids=attachment.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -1384,7 +1390,7 @@ class DebtFollowupCase(models.Model):
         """Queue the written reminder of ``level`` for these cases (one statement):
         the sending job renders and sends it. ``contacts`` and ``emails``: the
         recipient and the certified address by case id."""
-        moves_of = moves.grouped("commercial_partner_id")
+        moves_by_case = self._debt_moves_by_case(moves)
         return (
             self.env["debt.followup.send"]
             .sudo()
@@ -1394,9 +1400,7 @@ class DebtFollowupCase(models.Model):
                         "case_id": case.id,
                         "level_id": level.id,
                         "channel": channel,
-                        "move_ids": [
-                            Command.set(moves_of.get(case.partner_id, moves.browse()).ids)
-                        ],
+                        "move_ids": [Command.set(moves_by_case[case.id].ids)],
                         "contact_id": contacts[case.id].id if contacts else False,
                         "email_to": emails[case.id] if emails else False,
                         "lang": self.env.lang,
@@ -1601,6 +1605,7 @@ class DebtFollowupCase(models.Model):
                 )
             )
         recipients -= no_slot
+        moves_by_case = recipients._debt_moves_by_case(moves) if moves is not None else {}
         for case in recipients.sudo():
             partner = case.partner_id
             slot = slots[partner.id]
@@ -1633,7 +1638,7 @@ class DebtFollowupCase(models.Model):
                     )
                 )
             case_moves = (
-                case._debt_moves_of(moves)
+                moves_by_case[case.id]
                 if moves is not None
                 else self.env["debt.followup.level"]._debt_message_lines(partner).move_id
             )
