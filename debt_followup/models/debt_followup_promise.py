@@ -101,6 +101,12 @@ class DebtFollowupPromise(models.Model):
         help="100 for a kept promise, 0 for a broken one: its average is the kept rate.",
     )
     note = fields.Text(groups="debt_followup.group_debt_collector")
+    checked_date = fields.Date(
+        string="Checked On",
+        readonly=True,
+        copy=False,
+        help="The last day the daily check of payments looked at this promise.",
+    )
 
     _amount_positive = models.Constraint(
         "CHECK(amount > 0)", "A promise to pay needs an amount above zero."
@@ -374,9 +380,15 @@ class DebtFollowupPromise(models.Model):
     @api.model
     def _cron_debt_promise_check(self):
         """Daily: open promises paid in full become kept; those with an
-        installment unpaid after the grace days become broken. Works in
-        batches ordered by id, committing the progress after each one."""
-        domain = Domain("state", "=", "open")
+        installment unpaid after the grace days become broken. Selects the open
+        promises not yet checked today, works in batches ordered by id and
+        stamps each one checked, committing the progress after each batch: a
+        check that the scheduler stops after its slice and starts again goes on
+        where it stopped."""
+        today = fields.Date.context_today(self)
+        domain = Domain("state", "=", "open") & (
+            Domain("checked_date", "=", False) | Domain("checked_date", "<", today)
+        )
         last_id = 0
         while promises := self.search(
             domain & Domain("id", ">", last_id), limit=PROMISE_CHECK_BATCH, order="id"
@@ -391,6 +403,7 @@ class DebtFollowupPromise(models.Model):
                     kept._debt_mark_kept()
                 if broken:
                     broken._debt_mark_broken()
+            locked.sudo().with_context(tracking_disable=True).write({"checked_date": today})
             remaining = self.search_count(domain & Domain("id", ">", last_id))
             if not self.env["ir.cron"]._commit_progress(len(promises), remaining=remaining):
                 break

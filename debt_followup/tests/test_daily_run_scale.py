@@ -7,15 +7,18 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.account.models.account_move import AccountMove
 from odoo.addons.debt_followup.models.debt_followup_case import DebtFollowupCase
+from odoo.addons.debt_followup.models.debt_followup_promise import DebtFollowupPromise
 
 from .common import DebtFollowupCommon
 
 CASE_MODULE = "odoo.addons.debt_followup.models.debt_followup_case"
 SEND_MODULE = "odoo.addons.debt_followup.models.debt_followup_send"
+PROMISE_MODULE = "odoo.addons.debt_followup.models.debt_followup_promise"
 CRON_MODULE = "odoo.addons.base.models.ir_cron"
 
 
@@ -197,3 +200,41 @@ class TestDailyRunScale(DebtFollowupCommon):
         self.assertFalse(self._reminders(broken))
         for customer in self.customers - broken:
             self.assertEqual(len(self._reminders(customer)), 1)
+
+    def test_promise_check_cut_into_slices_looks_at_each_promise_once(self):
+        promise_cron = self.env.ref("debt_followup.ir_cron_debt_promise_check")
+        Promise = self.env["debt.followup.promise"]
+        with freeze_time("2026-04-01"):
+            promises = Promise.create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "move_ids": [Command.set(invoice.ids)],
+                        "amount": 300,
+                        "line_ids": [Command.create({"date": "2026-05-15", "amount": 300})],
+                    }
+                    for customer, invoice in zip(self.customers, self.invoices, strict=True)
+                ]
+            )
+        looked_at = []
+        original = DebtFollowupPromise._debt_evaluate
+
+        def spy(records, today):
+            looked_at.extend(records.ids)
+            return original(records, today)
+
+        with (
+            patch(f"{PROMISE_MODULE}.PROMISE_CHECK_BATCH", 2),
+            patch.object(DebtFollowupPromise, "_debt_evaluate", spy),
+        ):
+            with freeze_time("2026-04-20"):
+                starts = self._run_in_slices(promise_cron)
+                self.assertEqual(sorted(looked_at), sorted(promises.ids), "each promise once")
+                self.assertEqual(starts, 3, "5 promises, 2 a batch, one batch a start")
+                # Not yet due: still open, and not looked at again the same day.
+                self.assertEqual(set(promises.mapped("state")), {"open"})
+                self._run_in_slices(promise_cron)
+                self.assertEqual(len(looked_at), 5)
+            with freeze_time("2026-04-21"):
+                self._run_in_slices(promise_cron)
+        self.assertEqual(len(looked_at), 10, "the next day, every open promise again")
