@@ -1255,33 +1255,80 @@ class DebtFollowupCase(models.Model):
         """Plan one ``activity_type`` activity per case for its collector, unless
         one is already open (never two open collection activities of a kind)."""
         busy = set(self._debt_open_activities(activity_type).mapped("res_id"))
-        model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        vals_list = []
         to_plan = self.filtered(lambda c: c.id not in busy)
         moves_by_case = to_plan._debt_moves_by_case(moves)
-        for case in to_plan:
-            vals_list.append(
+        return to_plan._debt_plan_activities(
+            [
                 {
                     "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
                     "res_id": case.id,
-                    # what mail.activity would compute, without an UPDATE afterwards
-                    "res_name": case.partner_id.display_name,
                     "user_id": case._debt_collector().id,
                     "date_deadline": today,
                     "summary": summary,
                     "note": case._debt_followup_note(level, moves_by_case[case.id]),
-                    "automated": True,
                 }
-            )
-        # No e-mail per activity to the collector: the worklist shows them.
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(mail_activity_quick_update=True)
-            .create(vals_list)
+                for case in to_plan
+            ]
         )
+
+    @api.model
+    def _debt_plan_activities(self, vals_list):
+        """Plan the follow-up activities of a step in one statement.
+
+        What ``mail.activity.create`` stores, without what it does for an
+        activity planned by hand: no e-mail nor bus notification to the
+        assignee, who is not subscribed to the case either (the collector's
+        worklist shows the activities; a case's followers are chosen on purpose,
+        see :meth:`write`). ``note`` must be ``Markup`` built from escaped
+        values (:meth:`_debt_followup_note`).
+
+        :param vals_list: dicts of ``activity_type_id``, ``res_id`` (a case),
+            ``user_id``, ``date_deadline``, ``summary`` and ``note``
+        :return: the new activities
+        """
+        Activity = self.env["mail.activity"].sudo()
+        if not vals_list:
+            return Activity
+        cases = self.browse(vals["res_id"] for vals in vals_list)
+        users = self.env["res.users"].sudo().browse(vals["user_id"] for vals in vals_list)
+        tz_of = {user.id: user.tz for user in users}
+        name_of = {case.id: case.partner_id.display_name for case in cases}
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_activity (
+                    activity_type_id, res_model_id, res_model, res_id, res_name, user_id,
+                    user_tz, date_deadline, summary, note, automated, active,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT planned.type_id, %(model_id)s, %(model)s, planned.res_id,
+                       planned.res_name, planned.user_id, planned.user_tz, planned.deadline,
+                       planned.summary, planned.note, TRUE, TRUE,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(types)s::int[], %(res_ids)s::int[], %(names)s::varchar[],
+                              %(users)s::int[], %(tzs)s::varchar[], %(deadlines)s::date[],
+                              %(summaries)s::varchar[], %(notes)s::text[])
+                       AS planned(type_id, res_id, res_name, user_id, user_tz, deadline,
+                                  summary, note)
+             RETURNING id
+                """,
+                model_id=self.env["ir.model"]._get_id(self._name),
+                model=self._name,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                types=[vals["activity_type_id"] for vals in vals_list],
+                res_ids=[vals["res_id"] for vals in vals_list],
+                names=[name_of[vals["res_id"]] for vals in vals_list],
+                users=[vals["user_id"] for vals in vals_list],
+                tzs=[tz_of[vals["user_id"]] or None for vals in vals_list],
+                deadlines=[vals["date_deadline"] for vals in vals_list],
+                summaries=[vals["summary"] for vals in vals_list],
+                notes=[str(vals["note"]) for vals in vals_list],
+            )
+        )
+        # The cases' activity fields (activity_ids, activity_state...) change.
+        cases.invalidate_recordset()
+        return Activity.browse(row[0] for row in rows)
 
     def _debt_followup_note(self, level, moves):
         """Short HTML summary of a step: the level and the invoices it covers."""

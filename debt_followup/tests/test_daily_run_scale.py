@@ -19,6 +19,7 @@ from .common import DebtFollowupCommon
 CASE_MODULE = "odoo.addons.debt_followup.models.debt_followup_case"
 SEND_MODULE = "odoo.addons.debt_followup.models.debt_followup_send"
 PROMISE_MODULE = "odoo.addons.debt_followup.models.debt_followup_promise"
+CALL_TYPE = "debt_followup.mail_activity_type_debt_call"
 CRON_MODULE = "odoo.addons.base.models.ir_cron"
 
 
@@ -238,3 +239,27 @@ class TestDailyRunScale(DebtFollowupCommon):
             with freeze_time("2026-04-21"):
                 self._run_in_slices(promise_cron)
         self.assertEqual(len(looked_at), 10, "the next day, every open promise again")
+
+    def test_planned_calls_notify_and_subscribe_nobody(self):
+        late = self.env["res.partner"].create(
+            [{"name": f"Moroso {i}", "is_company": True} for i in range(3)]
+        )
+        for customer in late:
+            self._create_overdue_invoice(customer, 300, "2026-03-01", "2026-03-31")
+        self.env["bus.bus"].sudo().search([]).unlink()
+        with freeze_time("2026-04-20"), self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+        self.env.invalidate_all()
+        cases = self._case(late)
+        calls = cases.activity_ids
+        self.assertEqual(len(calls), 3, "one call per customer")
+        self.assertEqual(calls.activity_type_id, self.env.ref(CALL_TYPE))
+        self.assertEqual(calls.user_id, cases[0]._debt_collector())
+        self.assertEqual(calls.mapped("res_name"), late.mapped("display_name"))
+        self.assertIn("Collection call", calls[0].summary)
+        self.assertIn(self._case(late[0]).partner_id.invoice_ids.name, str(calls[0].note))
+        with freeze_time("2026-04-20"):
+            self.assertEqual(set(cases.mapped("activity_state")), {"today"})
+        # The worklist shows them: no e-mail, no bus message, no follower.
+        self.assertFalse(cases.message_partner_ids)
+        self.assertFalse(self.env["bus.bus"].sudo().search([("message", "like", "mail.activity")]))
