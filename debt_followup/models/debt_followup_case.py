@@ -980,7 +980,9 @@ class DebtFollowupCase(models.Model):
         runner = self.with_context(mail_notify_force_send=False)
         cases = runner._debt_followup_lock(self.env["res.partner"].browse(partner_ids))
         failed = cases._debt_followup_run()
-        (cases - failed).sudo().with_context(tracking_disable=True).write({"checked_date": today})
+        # A case that took its step today is not selected again anyway.
+        looked_at = (cases - failed).filtered(lambda case: case.last_action_date != today)
+        looked_at.sudo().with_context(tracking_disable=True).write({"checked_date": today})
 
     @api.model
     def _debt_followup_trigger_send(self):
@@ -1202,9 +1204,7 @@ class DebtFollowupCase(models.Model):
         self.sudo().with_context(**QUIET_WRITE).write(
             {"level_id": level.id, "last_action_date": today, **STEP_RESET}
         )
-        moves.sudo().with_context(**QUIET_WRITE).write(
-            {"debt_followup_level_id": level.id, "debt_last_action_date": today}
-        )
+        moves._debt_stamp_step(level, today)
 
     def _debt_followup_reset(self):
         """Everything is paid: back to no level, open follow-up activities closed."""
@@ -1371,9 +1371,14 @@ class DebtFollowupCase(models.Model):
         if not (level.auto_execute and level.mail_template_id):
             cases._debt_ask_written(level, moves)
             return
+        contact_ids = {
+            case.id: case.partner_id.address_get(["invoice"])["invoice"] for case in cases
+        }
+        # One recordset: their addresses and blacklist entries read together.
+        all_contacts = self.env["res.partner"].browse(set(contact_ids.values()))
         contacts = {
-            case.id: case.partner_id.browse(case.partner_id.address_get(["invoice"])["invoice"])
-            for case in cases
+            case_id: all_contacts.browse(contact_id).with_prefetch(all_contacts._ids)
+            for case_id, contact_id in contact_ids.items()
         }
         # A blacklisted address gets no e-mail: a human sends the reminder otherwise.
         with_email = cases.filtered(

@@ -3,6 +3,7 @@
 written reminders in batches; both run as Odoo's scheduler runs them, cut into
 slices and started again, without doing anything twice."""
 
+from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -263,3 +264,17 @@ class TestDailyRunScale(DebtFollowupCommon):
         # The worklist shows them: no e-mail, no bus message, no follower.
         self.assertFalse(cases.message_partner_ids)
         self.assertFalse(self.env["bus.bus"].sudo().search([("message", "like", "mail.activity")]))
+
+    def test_step_stamped_on_the_invoices_without_changing_them(self):
+        self.env.flush_all()
+        changed = self.invoices.mapped("write_date")
+        with freeze_time("2026-04-20"), self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(self.invoices.debt_followup_level_id, self.courtesy)
+        self.assertEqual(set(self.invoices.mapped("debt_last_action_date")), {date(2026, 4, 20)})
+        self.assertEqual(self.invoices.mapped("write_date"), changed)
+        self.assertEqual(
+            self.env["account.move"].search([("debt_followup_level_id", "=", self.courtesy.id)]),
+            self.invoices,
+        )
