@@ -161,13 +161,13 @@ def copy_db(options, source, target):
 
 
 def activity_counts(options, name):
-    """Open follow-up activities on customers, and how many of them duplicate
-    another of the same type on the same customer."""
+    """Open follow-up activities on the collection cases, and how many of them
+    duplicate another of the same type on the same case."""
     conn = pg_connect(options, name)
     with conn.cursor() as cr:
         cr.execute(
             "SELECT COUNT(*), COUNT(*) - COUNT(DISTINCT (res_id, activity_type_id))"
-            " FROM mail_activity WHERE res_model = 'res.partner' AND active"
+            " FROM mail_activity WHERE res_model = 'debt.followup.case' AND active"
         )
         counts = cr.fetchone()
     conn.close()

@@ -40,8 +40,10 @@ DEBT_ACTIVITY_TYPES = (
     "debt_followup.mail_activity_type_debt_visit",
     "debt_followup.mail_activity_type_debt_legal",
 )
-# Customers handled per transaction by the daily run.
-FOLLOWUP_BATCH_SIZE = 200
+# Customers handled per transaction by the daily run: about half a second of
+# work for 1,000 on the benchmark's data, well inside the scheduler's slice, and
+# the ORM's prefetch size (fewer, larger statements than batches of 200).
+FOLLOWUP_BATCH_SIZE = 1000
 # Attempts at locking a batch that other cron workers keep committing.
 LOCK_ATTEMPTS = 3
 # Where a customer stands on its company's ladder: the case's columns that the
