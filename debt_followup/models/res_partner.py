@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
 
 from odoo import api, fields, models
 
@@ -211,15 +210,11 @@ class ResPartner(models.Model):
         """The figures of :meth:`_debt_payment_status` on every partner of the
         recordset (a contact shows its company's)."""
         statuses = self._debt_payment_status()
-        # Assigned value by value: one assignment to all the partners sharing a
-        # value (a status, a date, a zero) instead of one per partner and field.
-        ids_by_value = defaultdict(list)
+        values = {}
         for partner in self:
             status = statuses.get(partner.commercial_partner_id.id, NO_DEBT)
-            for fname, attribute in STATUS_FIELD_ATTRIBUTES:
-                ids_by_value[fname, getattr(status, attribute)].append(partner.id)
-        for (fname, value), ids in ids_by_value.items():
-            self.browse(ids)[fname] = value
+            values[partner.id] = {f: getattr(status, a) for f, a in STATUS_FIELD_ATTRIBUTES}
+        self.env["debt.followup.case"]._debt_assign_by_value(self, values)
 
     @api.depends_context("company")
     @api.depends("debt_promise_ids.state", "debt_promise_ids.amount")
@@ -237,13 +232,18 @@ class ResPartner(models.Model):
     def _compute_debt_recovery(self):
         grades = self.env["debt.followup.case"]._debt_partner_grades(self.commercial_partner_id.ids)
         for partner in self:
-            partner.debt_recovery_grade, partner.debt_recovery_reasons = grades.get(
-                partner.commercial_partner_id.id, (False, False)
-            )
+            values = grades.get(partner.commercial_partner_id.id, (False, False))
+            partner.debt_recovery_grade, partner.debt_recovery_reasons = values
+
+    def fetch(self, field_names=None):
+        super().fetch(field_names)
+        if field_names:  # the payment status of the whole recordset at once
+            self.env["debt.followup.case"]._debt_fetch_partner_fields(self, field_names)
 
     def _search_debt_overdue_amount(self, operator, value):
-        Case = self.env["debt.followup.case"]
-        return Case._debt_search_partners("overdue_amount", operator, value)
+        return self.env["debt.followup.case"]._debt_search_partners(
+            "overdue_amount", operator, value
+        )
 
     def _search_debt_followup_status(self, operator, value):
         return self.env["debt.followup.case"]._debt_search_partners("status", operator, value)
@@ -274,12 +274,15 @@ class ResPartner(models.Model):
             )
         )
         by_partner = {case.partner_id.id: case for case in cases}
+        values = {}
         for partner in self:
             case = by_partner.get(partner.commercial_partner_id.id, cases.browse())
-            partner.debt_case_id = case.sudo(False)
-            for fname, case_field in CASE_FIELDS:
-                partner[fname] = case[case_field]
-            partner.debt_reminder_from = case.reminder_from
+            values[partner.id] = {
+                "debt_case_id": case.sudo(False),
+                "debt_reminder_from": case.reminder_from,
+                **{fname: case[case_field] for fname, case_field in CASE_FIELDS},
+            }
+        self.env["debt.followup.case"]._debt_assign_by_value(self, values)
 
     def _inverse_debt_case_fields(self):
         """Writing the follow-up state of a customer writes its case: collectors only."""
@@ -312,9 +315,8 @@ class ResPartner(models.Model):
             partner.debt_last_contact = last.get(partner.commercial_partner_id.id, False)
 
     def _debt_followup_pec_email(self):
-        """The customer's certified e-mail (PEC) address, ``False`` when unknown.
-        A bridge module (``l10n_it_edi``) overrides it; without one, a formal
-        notice by PEC goes as a registered letter."""
+        """The customer's certified e-mail (PEC) address, else ``False`` (a formal
+        notice by PEC then goes as a registered letter); ``l10n_it_edi``'s bridge."""
         self.ensure_one()
         return False
 
@@ -323,10 +325,8 @@ class ResPartner(models.Model):
     @api.model
     def _cron_debt_followup(self):
         """The daily follow-up run over all companies (contract): see
-        ``debt.followup.case._cron_debt_followup``. Under the scheduler, the
-        written reminders it queues are sent by a job of their own
-        (``debt.followup.send._cron_debt_followup_send``), which the run
-        triggers; called directly, it sends them before returning."""
+        ``debt.followup.case._cron_debt_followup``. Called directly, it also
+        sends the reminders it queued (``debt.followup.send``)."""
         result = self.env["debt.followup.case"]._cron_debt_followup()
         if not self.env.context.get("cron_id"):
             self.env["debt.followup.send"]._cron_debt_followup_send()
@@ -359,10 +359,8 @@ class ResPartner(models.Model):
         return self.env["debt.followup.calling.window"]._next_call_slots(self, dt)
 
     def _debt_next_call_slot(self, dt=None):
-        """First moment at or after ``dt`` (naive UTC; default now) at which this
-        debtor may be called, honouring the calling window of the debtor's place,
-        its public holidays and the company's call caps (False past a year).
-        It does not look at ``debt_no_contact``: callers check it."""
+        """:meth:`_debt_next_call_slots` of this debtor (calling window, holidays,
+        call caps); callers check ``debt_no_contact``."""
         self.ensure_one()
         return self._debt_next_call_slots(dt)[self.id]
 
@@ -393,7 +391,6 @@ class ResPartner(models.Model):
             )
 
     def _debt_message_value(self, key):
-        """One fact of the text message of a follow-up step (the placeholders of
-        the SMS templates): see ``debt.followup.level._debt_message_value``."""
+        """One placeholder of the SMS templates: ``debt.followup.level``'s."""
         self.ensure_one()
         return self.env["debt.followup.level"]._debt_message_value(self, key)

@@ -2,6 +2,8 @@
 """Payment status of customers: figures, statuses, search, and a query count that
 does not grow with the number of customers."""
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.fields import Command
@@ -68,6 +70,31 @@ class TestStatus(DebtFollowupCommon):
         self.assertEqual(self.partners[5].debt_overdue_amount, 105.0)
         self.assertEqual(self.partners[5].debt_oldest_overdue_days, 22)
         self.assertEqual(set(self.partners.mapped("debt_followup_status")), {"action_due"})
+
+    @freeze_time("2026-02-01")
+    def test_read_of_more_customers_than_the_orm_computes_at_once(self):
+        """The ORM computes a non-stored field PREFETCH_MAX records at a time: a
+        read of more customers than that (an export, a report) makes the status
+        queries once, not once per slice. As superuser: a user's read also
+        checks the record rules, which Odoo does PREFETCH_MAX records at a time."""
+        fnames = ["debt_overdue_amount", "debt_followup_status", "debt_followup_level_id"]
+
+        def read_queries(partners):
+            self.env.invalidate_all()
+            self.env.user.mapped("tz")
+            start = self.cr.sql_log_count
+            values = partners.sudo().read(fnames)
+            return self.cr.sql_log_count - start, values
+
+        read_queries(self.partners[:1])  # warm the ladder and the registry caches
+        one_slice, _values = read_queries(self.partners[:10])
+        with patch("odoo.orm.fields.PREFETCH_MAX", 10):
+            ten_slices, values = read_queries(self.partners)
+        self.assertEqual(ten_slices, one_slice)
+        self.assertEqual(len(values), 100)
+        self.assertEqual(values[5]["debt_overdue_amount"], 105.0)
+        self.assertEqual({v["debt_followup_status"] for v in values}, {"action_due"})
+        self.assertEqual({v["debt_followup_level_id"] for v in values}, {False})
 
     @freeze_time("2026-02-01")
     def test_payment_status_of_many_customers_in_three_queries(self):
