@@ -1143,25 +1143,33 @@ def step_send(env, params):
 
 
 def step_scheduler(env, params):
-    """The daily run, then the sending job it triggers, as Odoo's scheduler runs
-    them: ``ir.cron._process_jobs_loop`` on a cursor of its own, started again
-    while the job reports work remaining (each start runs for at least
-    ``MIN_TIME_PER_JOB`` seconds and ``MIN_RUNS_PER_JOB`` loops, then stops
-    after the batch that ends its slice). The daily run is made due now, as
-    at its hour."""
+    """The daily run, the sending job it triggers and the promise check, as
+    Odoo's scheduler runs them: ``ir.cron._process_jobs_loop`` on a cursor of
+    its own, started again while the job reports work remaining (each start
+    runs for at least ``MIN_TIME_PER_JOB`` seconds and ``MIN_RUNS_PER_JOB``
+    loops, then stops after the batch that ends its slice). The daily run and
+    the promise check are made due now, as at their hour; the promises checked
+    are made after the daily run (``--promises``, as the ``promise`` step)."""
     today = fields.Date.context_today(env.user)
-    daily = env.ref("debt_followup.ir_cron_debt_followup")
-    daily.nextcall = fields.Datetime.now() - timedelta(minutes=1)
+    for xmlid in (
+        "debt_followup.ir_cron_debt_followup",
+        "debt_followup.ir_cron_debt_promise_check",
+    ):
+        env.ref(xmlid).nextcall = fields.Datetime.now() - timedelta(minutes=1)
     env.cr.commit()
     database = sql_db.db_connect(env.cr.dbname)
     result = {}
     for key, xmlid in (
         ("daily", "debt_followup.ir_cron_debt_followup"),
         ("sending", "debt_followup.ir_cron_debt_followup_send"),
+        ("promise", "debt_followup.ir_cron_debt_promise_check"),
     ):
         cron = env.ref(xmlid, raise_if_not_found=False)
         if not cron:
             continue
+        if key == "promise":
+            # promises made after the daily run: it would leave their invoices alone
+            result["promise_setup"] = step_promise_setup(env, params)
         starts = 0
         with Meter() as meter:
             while starts < params.get("max_starts", 100):
@@ -1181,6 +1189,17 @@ def step_scheduler(env, params):
         result[f"{key}_starts"] = starts
     env.cr.execute("SELECT COUNT(*) FROM debt_followup_case WHERE last_action_date = %s", [today])
     result["acted_upon"] = env.cr.fetchone()[0]
+    env.cr.execute(
+        "SELECT COUNT(*) - COUNT(DISTINCT (res_id, activity_type_id)) FROM mail_activity"
+        " WHERE res_model = 'debt.followup.case' AND active"
+    )
+    result["duplicated_activities"] = env.cr.fetchone()[0]
+    env.cr.execute(
+        "SELECT COUNT(*) FILTER (WHERE checked_date = %s), COUNT(*) FILTER (WHERE state = 'broken')"
+        " FROM debt_followup_promise",
+        [today],
+    )
+    result["promises_checked"], result["promises_broken"] = env.cr.fetchone()
     result["created"] = {
         model: count for model, count in _footprint(env).items() if model != "ir.attachment"
     }
@@ -1283,15 +1302,25 @@ def _sending_rows(results):
                 )
             )
     for result in results.get("scheduler") or []:
-        for key, label in (("daily", "daily run"), ("sending", "sending job")):
+        done = {
+            "daily": f"{result['acted_upon']} customers acted upon, "
+            f"{result.get('duplicated_activities', 0)} activities duplicated",
+            "sending": f"{result['created'].get('mail.mail', 0)} e-mails queued",
+            "promise": f"{result.get('promises_checked', 0)} promises checked, "
+            f"{result.get('promises_broken', 0)} broken",
+        }
+        for key, label in (
+            ("daily", "daily run"),
+            ("sending", "sending job"),
+            ("promise", "promise check"),
+        ):
             if key in result:
                 rows.append(
                     _row(
                         f"scheduler_{key}",
                         f"{label} under Odoo's scheduler, until nothing remains",
                         (*result[key], result["peak_rss_mib"]),
-                        f"{result[key + '_starts']} job runs; "
-                        f"{result['acted_upon']} customers acted upon",
+                        f"{result[key + '_starts']} job runs; {done[key]}",
                     )
                 )
     for result in results.get("send") or []:
@@ -1545,7 +1574,7 @@ def run_steps(args, steps, conf, options, data_db):
                 if "missing" in setup:
                     results[step].append(setup)
                     break
-            params = light | {"send_count": args.send_count} if step == "send" else light
+            params = light | {"send_count": args.send_count, "promises": args.promises}
             results[step].append(run_worker(conf, run_db, step, params))
             if "missing" in results[step][-1]:
                 break
