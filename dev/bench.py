@@ -1187,6 +1187,9 @@ def step_scheduler(env, params):
                     break
         result[key] = (meter.seconds, meter.queries, meter.cpu, meter.sql)
         result[f"{key}_starts"] = starts
+        # Each call of the job's method in a job run logs its progress.
+        env.cr.execute("SELECT COUNT(*) FROM ir_cron_progress WHERE cron_id = %s", [cron.id])
+        result[f"{key}_calls"] = env.cr.fetchone()[0]
     env.cr.execute("SELECT COUNT(*) FROM debt_followup_case WHERE last_action_date = %s", [today])
     result["acted_upon"] = env.cr.fetchone()[0]
     env.cr.execute(
@@ -1320,7 +1323,8 @@ def _sending_rows(results):
                         f"scheduler_{key}",
                         f"{label} under Odoo's scheduler, until nothing remains",
                         (*result[key], result["peak_rss_mib"]),
-                        f"{result[key + '_starts']} job runs; {done[key]}",
+                        f"{result[key + '_starts']} job runs, "
+                        f"{result.get(key + '_calls', '?')} calls; {done[key]}",
                     )
                 )
     for result in results.get("send") or []:
