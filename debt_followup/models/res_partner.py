@@ -236,9 +236,10 @@ class ResPartner(models.Model):
             partner.debt_recovery_grade, partner.debt_recovery_reasons = values
 
     def fetch(self, field_names=None):
-        super().fetch(field_names)
+        result = super().fetch(field_names)
         if field_names:  # the payment status of the whole recordset at once
             self.env["debt.followup.case"]._debt_fetch_partner_fields(self, field_names)
+        return result
 
     def _search_debt_overdue_amount(self, operator, value):
         return self.env["debt.followup.case"]._debt_search_partners(
