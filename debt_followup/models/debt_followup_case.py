@@ -825,16 +825,20 @@ class DebtFollowupCase(models.Model):
         a non-stored field ``PREFETCH_MAX`` (1,000) records at a time, while
         these cost the same queries for any number of customers: a read of
         10,000 customers (an export, a report) would make them ten times."""
+        names = set(field_names)
         for fname in PARTNER_WHOLE_SET_FIELDS:
             field = partners._fields[fname]
-            if not any(f.name in field_names for f in self.pool.field_computed[field]):
+            computed = [f.name for f in self.pool.field_computed[field]]
+            if names.isdisjoint(computed):
                 continue
             missing = partners.browse(field._cache_missing_ids(partners))
+            if not missing:
+                continue
             try:
                 field.compute_value(missing)
             except (AccessError, MissingError):
-                # As the ORM does: it computes them record by record on access.
-                missing.invalidate_recordset([fname])
+                # As the ORM does then: it computes them record by record on access.
+                missing.invalidate_recordset(computed)
 
     @api.model
     def _debt_partner_statuses(self, partner_ids=None):

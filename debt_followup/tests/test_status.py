@@ -97,6 +97,14 @@ class TestStatus(DebtFollowupCommon):
         self.assertEqual({v["debt_followup_level_id"] for v in values}, {False})
 
     @freeze_time("2026-02-01")
+    def test_read_of_a_deleted_customer_among_others_leaves_it_out(self):
+        gone = self.env["res.partner"].create({"name": "Cliente cancellato"})
+        gone.unlink()
+        values = (self.partners[:3] | gone).read(["debt_overdue_amount", "debt_followup_status"])
+        self.assertEqual([v["id"] for v in values], self.partners[:3].ids)
+        self.assertEqual(values[1]["debt_overdue_amount"], 101.0)
+
+    @freeze_time("2026-02-01")
     def test_payment_status_of_many_customers_in_three_queries(self):
         """The status API answers for any number of customers in three queries:
         their follow-up fields, the grouped receivable query, the ladder."""
