@@ -60,3 +60,18 @@ class TestPotIsExported(TransactionCase):
             sorted(in_pot - exported)[:5],
             "Stale terms in debt_followup.pot: run `make i18n`.",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBridgesWithoutTerms(TransactionCase):
+    """A bridge without an i18n folder must have nothing to translate: the day
+    it gets a user-visible term, it needs its .pot and its .po files."""
+
+    def test_queue_job_bridge_exports_no_term(self):
+        exported = [
+            source
+            for _module, _type, _name, _res_id, source, _value, _comments in (
+                TranslationModuleReader(self.env.cr, ["debt_followup_queue_job"])
+            )
+        ]
+        self.assertFalse(exported[:5], "Terms of debt_followup_queue_job: give it an i18n folder.")
