@@ -48,7 +48,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -1238,11 +1240,16 @@ def step_queue_runner(env, params):
     with Meter() as meter:
         while True:
             with env.registry.cursor() as cr:
-                cr.execute(
-                    "SELECT uuid FROM queue_job WHERE channel = %s AND state = 'pending'"
-                    " ORDER BY priority, date_created, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                    [QUEUE_JOB_CHANNEL],
-                )
+                try:
+                    cr.execute(
+                        "SELECT uuid FROM queue_job WHERE channel = %s AND state = 'pending'"
+                        " ORDER BY priority, date_created, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                        [QUEUE_JOB_CHANNEL],
+                    )
+                except psycopg2.errors.SerializationFailure:
+                    # the other runner took that job since this snapshot: next one
+                    cr.rollback()
+                    continue
                 row = cr.fetchone()
                 if not row:
                     break
@@ -1314,6 +1321,153 @@ def queue_job_check(options, name):
     }
 
 
+# odoo-bin, except that the prefork server's websocket process (``odoo-bin
+# gevent``) is a placeholder that sleeps: jobs do not use it, and where gevent
+# cannot start (zope.interface missing from the venv) the server would spawn it
+# again every second, and those starts would be measured with the jobs.
+PREFORK_WITHOUT_GEVENT = """
+import subprocess
+from odoo.service import server
+def long_polling_spawn(self):
+    self.long_polling_pid = subprocess.Popen(["sleep", "86400"]).pid
+server.PreforkServer.long_polling_spawn = long_polling_spawn
+import odoo.cli
+odoo.cli.main()
+"""
+RUNJOB_LOG = re.compile(r'"GET /queue_job/runjob\?[^"]*" (\d{3}) \S+ (\d+) ([\d.]+) ([\d.]+)')
+
+
+def _process_tree_cpu(process, seen):
+    """CPU seconds of an Odoo server and its workers (``seen``: the last figure
+    of each process, kept for the workers that ended meanwhile)."""
+    psutil = importlib.import_module("psutil")
+    seen.setdefault(process.pid, (0.0, 0.0))
+    with contextlib.suppress(psutil.Error):
+        for proc in [process, *process.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = proc.cpu_times()
+                rss = proc.memory_info().rss / MiB
+                cpu = times.user + times.system
+                seen[proc.pid] = (cpu, max(rss, seen.get(proc.pid, (0, 0))[1]))
+    return sum(cpu for cpu, _rss in seen.values()), max(rss for _cpu, rss in seen.values())
+
+
+def _warm_up(port, run_db, requests=6):
+    """Wait for the server, then load the database's registry in its HTTP
+    workers (a few login pages at once reach both), so that the measure does
+    not include it."""
+    url = f"http://127.0.0.1:{port}"
+    for _i in range(600):
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{url}/web/health", timeout=5).read()
+            break
+        time.sleep(0.2)
+    with ThreadPoolExecutor(requests) as pool:
+        list(
+            pool.map(
+                lambda _i: urllib.request.urlopen(
+                    f"{url}/web/login?db={run_db}", timeout=600
+                ).read(),
+                range(requests),
+            )
+        )
+
+
+def queue_job_server(conf, options, run_db, *, capacity, port, enqueue):
+    """The jobs performed by a real Odoo server: prefork with two HTTP workers,
+    ``queue_job`` loaded server-wide, whose job runner sends the jobs of the
+    channel to ``/queue_job/runjob`` on this server's loopback port, at most
+    ``capacity`` at once. Once the server has loaded the database, ``enqueue``
+    starts the daily run that enqueues the jobs. Wall from the first job
+    started to the last one done (polled every 0.1 s), CPU of the server's
+    processes meanwhile, and the queries and SQL time of the runjob requests
+    (from Odoo's request log)."""
+    psutil = importlib.import_module("psutil")
+    cmd = [
+        sys.executable,
+        "-c",
+        PREFORK_WITHOUT_GEVENT,
+        "server",
+        "-c",
+        str(conf),
+        "-d",
+        run_db,
+        f"--db-filter=^{run_db}$",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--workers=2",
+        "--max-cron-threads=0",
+        "--limit-time-real=3600",
+        "--limit-time-cpu=3600",
+        "--load=base,web,queue_job",
+        "--log-level=warn",
+        "--log-handler=werkzeug:INFO",
+    ]
+    env = os.environ | {
+        "ODOO_QUEUE_JOB_CHANNELS": f"root:{capacity},{QUEUE_JOB_CHANNEL}:{capacity}",
+        "ODOO_QUEUE_JOB_HOST": "127.0.0.1",
+        "ODOO_QUEUE_JOB_PORT": str(port),
+    }
+    conn = pg_connect(options, run_db)
+    seen = {}
+    states = {}
+    first = last = None
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(nice_cmd(cmd), stdout=log, stderr=log, env=env)
+        process = psutil.Process(server.pid)
+        try:
+            _warm_up(port, run_db)
+            cpu_start, _rss = _process_tree_cpu(process, seen)
+            seen_start = dict(seen)
+            enqueued = enqueue()
+            deadline = time.perf_counter() + 3600
+            while time.perf_counter() < deadline and server.poll() is None:
+                with conn.cursor() as cr:
+                    cr.execute(
+                        "SELECT state, COUNT(*) FROM queue_job WHERE channel = %s GROUP BY state",
+                        [QUEUE_JOB_CHANNEL],
+                    )
+                    states = dict(cr.fetchall())
+                now = time.perf_counter()
+                if first is None and set(states) - {"pending"}:
+                    first = now
+                if states and not set(states) - {"done", "failed"}:
+                    last = now
+                    break
+                _process_tree_cpu(process, seen)
+                time.sleep(0.1)
+            cpu, rss = _process_tree_cpu(process, seen)
+        finally:
+            server.terminate()
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        conn.close()
+        log.seek(0)
+        requests = [m.groups() for m in map(RUNJOB_LOG.search, log) if m]
+    if first is None or last is None:
+        return {"missing": f"the server did not perform the jobs ({json.dumps(states)})"}
+    return {
+        "run": (
+            last - first,
+            sum(int(r[1]) for r in requests),
+            cpu - cpu_start,
+            sum(float(r[2]) for r in requests),
+        ),
+        "enqueue": enqueued,
+        "server_pid": process.pid,
+        "cpu_by_process": {
+            pid: round(cpu - seen_start.get(pid, (0, 0))[0], 2) for pid, (cpu, _rss) in seen.items()
+        },
+        "requests": len(requests),
+        "errors": sum(1 for r in requests if r[0] != "200"),
+        "peak_rss_mib": round(rss, 1),
+        "states": states,
+    }
+
+
 def run_queue_job(args, conf, options, data_db, results):
     """The first daily run through the bridge, with one and with two job
     runners, each on a fresh copy of the data with the bridge installed."""
@@ -1326,8 +1480,9 @@ def run_queue_job(args, conf, options, data_db, results):
     copy_db(options, data_db, bridge_db)
     run_odoo(conf, bridge_db, "-i", "debt_followup_queue_job")
     results["queue_job"] = []
+    results["queue_job_server"] = []
     for runners in (1, 2):
-        print(f"==> queue_job: first daily run, {runners} job runner(s)", flush=True)
+        print(f"==> queue_job: first daily run, {runners} job runner process(es)", flush=True)
         copy_db(options, bridge_db, run_db)
         enqueue = run_worker(conf, run_db, "queue_enqueue", {})
         if "missing" in enqueue:
@@ -1342,6 +1497,21 @@ def run_queue_job(args, conf, options, data_db, results):
                 "wall": wall,
                 "check": queue_job_check(options, run_db),
             }
+        )
+        print(
+            f"==> queue_job: first daily run, Odoo server, channel capacity {runners}", flush=True
+        )
+        copy_db(options, bridge_db, run_db)
+        served = queue_job_server(
+            conf,
+            options,
+            run_db,
+            capacity=runners,
+            port=args.queue_port,
+            enqueue=lambda: run_worker(conf, run_db, "queue_enqueue", {}),
+        )
+        results["queue_job_server"].append(
+            served | {"capacity": runners, "check": queue_job_check(options, run_db)}
         )
     if not args.keep:
         drop_db(options, bridge_db)
@@ -1373,9 +1543,26 @@ def _queue_job_rows(results):
         rows.append(
             _row(
                 f"queue_job_{runners}",
-                f"queue_job: the jobs, {runners} job runner(s)",
+                f"queue_job: jobs, {runners} controller process(es)",
                 (*totals, rss) if totals else None,
                 f"{'+'.join(str(s['jobs']) for s in shares)} jobs "
+                f"({json.dumps(check['states'])}); {check['customers_queued']} customers "
+                f"queued, {check['queued_twice']} twice; {check['acted_upon']} acted upon, "
+                f"{check['looked_at']} looked at; {check['duplicates']} duplicates",
+            )
+        )
+    for result in results.get("queue_job_server") or []:
+        capacity, check = result["capacity"], result["check"]
+        label = f"queue_job: Odoo server's job runner, capacity {capacity}"
+        if "missing" in result:
+            rows.append(_row(f"queue_job_server_{capacity}", label, note=result["missing"]))
+            continue
+        rows.append(
+            _row(
+                f"queue_job_server_{capacity}",
+                label,
+                (*result["run"], result["peak_rss_mib"]),
+                f"{result['requests']} runjob requests, {result['errors']} errors "
                 f"({json.dumps(check['states'])}); {check['customers_queued']} customers "
                 f"queued, {check['queued_twice']} twice; {check['acted_upon']} acted upon, "
                 f"{check['looked_at']} looked at; {check['duplicates']} duplicates",
@@ -1692,6 +1879,9 @@ def main():
     parser.add_argument("--steps", default="status,daily,parallel,recovery,worklist,promise,oca")
     parser.add_argument(
         "--workers", type=int, default=2, help="cron workers of the parallel daily run"
+    )
+    parser.add_argument(
+        "--queue-port", type=int, default=8075, help="HTTP port of the queue_job step's server"
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the last run database")
