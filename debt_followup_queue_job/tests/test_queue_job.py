@@ -6,7 +6,9 @@ again, or the run is started again while jobs are pending."""
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import errors
 
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tests import tagged
 
 from odoo.addons.debt_followup.models.debt_followup_case import DebtFollowupCase
@@ -252,6 +254,41 @@ class TestQueueJobBridge(DebtFollowupCommon):
             self.env["mail.message"].search_count([("model", "=", "debt.followup.case")]),
             messages,
         )
+        self._assert_acted_upon_once()
+
+    def test_job_meeting_a_concurrent_update_is_retried_not_failed(self):
+        """A case updated by another transaction since the job's snapshot: the
+        inline run commits to take a new snapshot, which a job must not do; the
+        job lets PostgreSQL's error through, which queue_job retries later."""
+        self._start_cron()
+        first = self._jobs()[0]
+        original = DebtFollowupCase._debt_for_partners
+        concurrent = []
+
+        def updated_meanwhile(cases, partners):
+            if not concurrent:
+                concurrent.append(partners.ids)
+                # The error PostgreSQL raises under repeatable read.
+                cases.env.cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'could not serialize access due to"
+                    " concurrent update' USING ERRCODE = 'serialization_failure'; END $$"
+                )
+            return original(cases, partners)
+
+        job = self._start(first)
+        with (
+            patch.object(DebtFollowupCase, "_debt_for_partners", updated_meanwhile),
+            self.assertRaises(errors.SerializationFailure) as caught,
+        ):
+            RunJobController._try_perform_job(self.env, job)
+        self.assertTrue(concurrent)
+        self.assertIn(caught.exception.pgcode, PG_CONCURRENCY_ERRORS_TO_RETRY, "retried")
+        self.env.invalidate_all()
+        self.assertFalse(self._case(self.everyone).filtered("last_action_date"), "nothing kept")
+        # Performed again later: it acts, once.
+        self.env["queue.job"].sudo().search([("uuid", "=", first.uuid)]).state = "pending"
+        for record in self._jobs():
+            self._perform(record)
         self._assert_acted_upon_once()
 
     def test_called_directly_or_without_job_runner_the_run_works_inline(self):
