@@ -8,7 +8,7 @@ DEMO_DB ?= debt_followup_demo
 TEST_DB ?= debt_followup_test
 HTTP_PORT ?= 8069
 LANGS := it_IT,pt_PT,pt_BR
-PYTEST_ARGS ?= debt_followup/tests debt_followup_l10n_it_edi/tests tests
+PYTEST_ARGS ?= debt_followup/tests debt_followup_l10n_it_edi/tests debt_followup_queue_job/tests tests
 
 .PHONY: setup demo demo-db test lint bench stop i18n
 
@@ -34,11 +34,12 @@ demo: demo-db
 	@echo "    giulia and rafael (collectors), marco (salesperson), ana (collection manager)"
 	@$(ENV) odoo -d $(DEMO_DB) --db-filter='^$(DEMO_DB)$$' --http-port=$(HTTP_PORT) --log-level=warn
 
-# The addon and its bridges (l10n_it_edi: about 20 s more), tested in one run;
-# Contacts too, from whose menu the salesperson's tour reaches a customer.
+# The addon and its bridges (l10n_it_edi: about 20 s more; queue_job: OCA's
+# queue_job, which dev/env.sh installs outside the repository), tested in one
+# run; Contacts too, from whose menu the salesperson's tour reaches a customer.
 test: setup
 	@$(ENV) fresh-db $(TEST_DB)
-	@$(ENV) odoo -d $(TEST_DB) -i debt_followup,debt_followup_l10n_it_edi,contacts --load-language=$(LANGS) \
+	@$(ENV) odoo -d $(TEST_DB) -i debt_followup,debt_followup_l10n_it_edi,debt_followup_queue_job,contacts --load-language=$(LANGS) \
 	    --stop-after-init --log-level=warn
 	@$$($(ENV) bin)/pytest -p no:cacheprovider --odoo-database=$(TEST_DB) --odoo-config=$$($(ENV) conf) \
 	    --odoo-http $(PYTEST_ARGS)
@@ -46,7 +47,7 @@ test: setup
 lint: setup
 	@$$($(ENV) bin)/ruff check .
 	@$$($(ENV) bin)/ruff format --check .
-	@$$($(ENV) bin)/pylint --rcfile=.pylintrc debt_followup debt_followup_l10n_it_edi
+	@$$($(ENV) bin)/pylint --rcfile=.pylintrc debt_followup debt_followup_l10n_it_edi debt_followup_queue_job
 
 bench: setup
 	@$(ENV) python dev/bench.py $(BENCH_ARGS)

@@ -4,7 +4,7 @@
     dev/env.sh python dev/bench.py [--customers 10000] [--invoices 50000]
         [--overdue-share 0.3] [--runs 3] [--heavy-runs 1] [--oca/--no-oca]
         [--steps status,daily,parallel,recovery,worklist,promise,oca] [--workers 2]
-        (other steps: scheduler, send [--send-count 1000])
+        (other steps: scheduler, send [--send-count 1000], queue_job)
 
 The data lives in its own database, ``dfb_<customers>_<invoices>`` (plus the
 overdue share when it is not 0.3), built once and reused while the sizes match;
@@ -36,6 +36,7 @@ import argparse
 import configparser
 import contextlib
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -47,7 +48,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -70,6 +73,8 @@ CACHE = Path(os.environ.get("DEBT_CACHE", "/var/cache/debt_followup"))
 OCA_DIR = CACHE / "oca"
 OCA_ADDONS = OCA_DIR / "odoo" / "addons"
 OCA_PACKAGE = "odoo-addon-account-credit-control>=19.0,<19.1"
+# OCA's queue_job, installed by dev/env.sh setup (bridge debt_followup_queue_job).
+QUEUE_JOB_ADDONS = CACHE / "oca-queue" / "odoo" / "addons"
 RESULTS = REPO / "bench-results"
 PARAM = "debt_followup_bench.dataset"
 MiB = 1024 * 1024
@@ -116,6 +121,8 @@ def bench_conf(with_oca):
     paths = [str(odoo_src() / "addons"), str(REPO)]
     if with_oca:
         paths.append(str(OCA_ADDONS))
+    if QUEUE_JOB_ADDONS.is_dir():
+        paths.append(str(QUEUE_JOB_ADDONS))
     parser["options"]["addons_path"] = ",".join(paths)
     tag = hashlib.sha1(str(REPO).encode()).hexdigest()[:8]
     conf = CACHE / "conf" / f"bench-{tag}-{'oca' if with_oca else 'plain'}.conf"
@@ -1209,6 +1216,383 @@ def step_scheduler(env, params):
     return result
 
 
+# ---- queue_job: the daily run as queue jobs (bridge debt_followup_queue_job) --
+
+
+QUEUE_JOB_CHANNEL = "root.debt_followup"
+
+
+def step_queue_enqueue(env, params):
+    """The first daily run through the bridge: the scheduler starts the daily
+    run (``ir.cron._process_jobs_loop`` on a cursor of its own, as in
+    ``step_scheduler``), which enqueues one job per batch."""
+    bridge = [("name", "=", "debt_followup_queue_job"), ("state", "=", "installed")]
+    if not env["ir.module.module"].search_count(bridge):
+        return {"missing": "debt_followup_queue_job not installed"}
+    # The job runners are other processes: enqueue under the scheduler.
+    env["ir.config_parameter"].set_param("debt_followup_queue_job.enqueue", "1")
+    cron = env.ref("debt_followup.ir_cron_debt_followup")
+    cron.nextcall = fields.Datetime.now() - timedelta(minutes=1)
+    env.cr.commit()
+    database = sql_db.db_connect(env.cr.dbname)
+    with Meter() as meter, database.cursor() as cron_cr:
+        IrCron._process_jobs_loop(cron_cr, job_ids=[cron.id])
+    env.cr.execute(
+        "SELECT COUNT(*) FROM queue_job WHERE channel = %s AND state = 'pending'",
+        [QUEUE_JOB_CHANNEL],
+    )
+    return {
+        "enqueue": (meter.seconds, meter.queries, meter.cpu, meter.sql),
+        "jobs": env.cr.fetchone()[0],
+    }
+
+
+def step_queue_runner(env, params):
+    """One job runner's share (channel capacity 1 a process): from the common
+    start, take the next pending job of the channel as queue_job's runner does
+    (``SKIP LOCKED``, marked enqueued and committed), then perform it as
+    queue_job's controller does (``RunJobController._acquire_job`` marks it
+    started and commits, ``_runjob`` performs it and marks it done in one
+    transaction), until no job is pending."""
+    controller = importlib.import_module("odoo.addons.queue_job.controllers.main")
+    runner = controller.RunJobController
+    while time.time() < params["start_at"]:
+        time.sleep(0.01)
+    jobs = failed = 0
+    with Meter() as meter:
+        while True:
+            with env.registry.cursor() as cr:
+                try:
+                    cr.execute(
+                        "SELECT uuid FROM queue_job WHERE channel = %s AND state = 'pending'"
+                        " ORDER BY priority, date_created, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                        [QUEUE_JOB_CHANNEL],
+                    )
+                except psycopg2.errors.SerializationFailure:
+                    # the other runner took that job since this snapshot: next one
+                    cr.rollback()
+                    continue
+                row = cr.fetchone()
+                if not row:
+                    break
+                cr.execute(
+                    "UPDATE queue_job SET state = 'enqueued', date_enqueued ="
+                    " date_trunc('seconds', now() AT TIME ZONE 'utc') WHERE uuid = %s",
+                    row,
+                )
+                cr.commit()
+                job_env = api.Environment(cr, SUPERUSER_ID, {})
+                job = runner._acquire_job(job_env, row[0])
+                if not job:
+                    continue
+                try:
+                    runner._runjob(job_env, job)
+                    jobs += 1
+                except Exception as error:  # the controller answers 500; the runner goes on
+                    print(f"job {row[0]} failed: {error!r}", file=sys.stderr)
+                    cr.rollback()
+                    failed += 1
+    return {
+        "run": (meter.seconds, meter.queries, meter.cpu, meter.sql),
+        "jobs": jobs,
+        "failed": failed,
+        "ended_at": time.time(),
+    }
+
+
+def queue_job_check(options, name):
+    """What the jobs did: their states, the customers they looked at (each in
+    one job only), the cases acted upon or looked at today, and duplicates
+    (two open activities of one type on a case, two queued reminders of one
+    step for a case)."""
+    conn = pg_connect(options, name)
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT state, COUNT(*) FROM queue_job WHERE channel = %s GROUP BY state",
+            [QUEUE_JOB_CHANNEL],
+        )
+        states = dict(cr.fetchall())
+        cr.execute("SELECT args FROM queue_job WHERE channel = %s", [QUEUE_JOB_CHANNEL])
+        queued = Counter(
+            partner
+            for (args,) in cr.fetchall()
+            for partner in (json.loads(args) if isinstance(args, str) else args)[1]
+        )
+        cr.execute(
+            "SELECT COUNT(*) FILTER (WHERE last_action_date = CURRENT_DATE),"
+            " COUNT(*) FILTER (WHERE last_action_date = CURRENT_DATE"
+            "                     OR checked_date = CURRENT_DATE)"
+            " FROM debt_followup_case"
+        )
+        acted, looked_at = cr.fetchone()
+        cr.execute(
+            "SELECT COUNT(*) - COUNT(DISTINCT (res_id, activity_type_id)) FROM mail_activity"
+            " WHERE res_model = 'debt.followup.case' AND active"
+        )
+        duplicates = cr.fetchone()[0]
+        cr.execute("SELECT COUNT(*) - COUNT(DISTINCT (case_id, level_id)) FROM debt_followup_send")
+        duplicates += cr.fetchone()[0]
+    conn.close()
+    return {
+        "states": states,
+        "customers_queued": len(queued),
+        "queued_twice": sum(1 for count in queued.values() if count > 1),
+        "acted_upon": acted,
+        "looked_at": looked_at,
+        "duplicates": duplicates,
+    }
+
+
+# odoo-bin, except that the prefork server's websocket process (``odoo-bin
+# gevent``) is a placeholder that sleeps: jobs do not use it, and where gevent
+# cannot start (zope.interface missing from the venv) the server would spawn it
+# again every second, and those starts would be measured with the jobs.
+PREFORK_WITHOUT_GEVENT = """
+import subprocess
+from odoo.service import server
+def long_polling_spawn(self):
+    self.long_polling_pid = subprocess.Popen(["sleep", "86400"]).pid
+server.PreforkServer.long_polling_spawn = long_polling_spawn
+import odoo.cli
+odoo.cli.main()
+"""
+RUNJOB_LOG = re.compile(r'"GET /queue_job/runjob\?[^"]*" (\d{3}) \S+ (\d+) ([\d.]+) ([\d.]+)')
+
+
+def _process_tree_cpu(process, seen):
+    """CPU seconds of an Odoo server and its workers (``seen``: the last figure
+    of each process, kept for the workers that ended meanwhile)."""
+    psutil = importlib.import_module("psutil")
+    seen.setdefault(process.pid, (0.0, 0.0))
+    with contextlib.suppress(psutil.Error):
+        for proc in [process, *process.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = proc.cpu_times()
+                rss = proc.memory_info().rss / MiB
+                cpu = times.user + times.system
+                seen[proc.pid] = (cpu, max(rss, seen.get(proc.pid, (0, 0))[1]))
+    return sum(cpu for cpu, _rss in seen.values()), max(rss for _cpu, rss in seen.values())
+
+
+def _warm_up(port, run_db, requests=6):
+    """Wait for the server, then load the database's registry in its HTTP
+    workers (a few login pages at once reach both), so that the measure does
+    not include it."""
+    url = f"http://127.0.0.1:{port}"
+    for _i in range(600):
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{url}/web/health", timeout=5).read()
+            break
+        time.sleep(0.2)
+    with ThreadPoolExecutor(requests) as pool:
+        list(
+            pool.map(
+                lambda _i: urllib.request.urlopen(
+                    f"{url}/web/login?db={run_db}", timeout=600
+                ).read(),
+                range(requests),
+            )
+        )
+
+
+def queue_job_server(conf, options, run_db, *, capacity, port, enqueue):
+    """The jobs performed by a real Odoo server: prefork with two HTTP workers,
+    ``queue_job`` loaded server-wide, whose job runner sends the jobs of the
+    channel to ``/queue_job/runjob`` on this server's loopback port, at most
+    ``capacity`` at once. Once the server has loaded the database, ``enqueue``
+    starts the daily run that enqueues the jobs. Wall from the first job
+    started to the last one done (polled every 0.1 s), CPU of the server's
+    processes meanwhile, and the queries and SQL time of the runjob requests
+    (from Odoo's request log)."""
+    psutil = importlib.import_module("psutil")
+    cmd = [
+        sys.executable,
+        "-c",
+        PREFORK_WITHOUT_GEVENT,
+        "server",
+        "-c",
+        str(conf),
+        "-d",
+        run_db,
+        f"--db-filter=^{run_db}$",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--workers=2",
+        "--max-cron-threads=0",
+        "--limit-time-real=3600",
+        "--limit-time-cpu=3600",
+        "--load=base,web,queue_job",
+        "--log-level=warn",
+        "--log-handler=werkzeug:INFO",
+    ]
+    env = os.environ | {
+        "ODOO_QUEUE_JOB_CHANNELS": f"root:{capacity},{QUEUE_JOB_CHANNEL}:{capacity}",
+        "ODOO_QUEUE_JOB_HOST": "127.0.0.1",
+        "ODOO_QUEUE_JOB_PORT": str(port),
+    }
+    conn = pg_connect(options, run_db)
+    seen = {}
+    states = {}
+    first = last = None
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(nice_cmd(cmd), stdout=log, stderr=log, env=env)
+        process = psutil.Process(server.pid)
+        try:
+            _warm_up(port, run_db)
+            cpu_start, _rss = _process_tree_cpu(process, seen)
+            seen_start = dict(seen)
+            enqueued = enqueue()
+            deadline = time.perf_counter() + 3600
+            while time.perf_counter() < deadline and server.poll() is None:
+                with conn.cursor() as cr:
+                    cr.execute(
+                        "SELECT state, COUNT(*) FROM queue_job WHERE channel = %s GROUP BY state",
+                        [QUEUE_JOB_CHANNEL],
+                    )
+                    states = dict(cr.fetchall())
+                now = time.perf_counter()
+                if first is None and set(states) - {"pending"}:
+                    first = now
+                if states and not set(states) - {"done", "failed"}:
+                    last = now
+                    break
+                _process_tree_cpu(process, seen)
+                time.sleep(0.1)
+            cpu, rss = _process_tree_cpu(process, seen)
+        finally:
+            server.terminate()
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        conn.close()
+        log.seek(0)
+        requests = [m.groups() for m in map(RUNJOB_LOG.search, log) if m]
+    if first is None or last is None:
+        return {"missing": f"the server did not perform the jobs ({json.dumps(states)})"}
+    return {
+        "run": (
+            last - first,
+            sum(int(r[1]) for r in requests),
+            cpu - cpu_start,
+            sum(float(r[2]) for r in requests),
+        ),
+        "enqueue": enqueued,
+        "server_pid": process.pid,
+        "cpu_by_process": {
+            pid: round(cpu - seen_start.get(pid, (0, 0))[0], 2) for pid, (cpu, _rss) in seen.items()
+        },
+        "requests": len(requests),
+        "errors": sum(1 for r in requests if r[0] != "200"),
+        "peak_rss_mib": round(rss, 1),
+        "states": states,
+    }
+
+
+def run_queue_job(args, conf, options, data_db, results):
+    """The first daily run through the bridge, with one and with two job
+    runners, each on a fresh copy of the data with the bridge installed."""
+    bridge_db = f"{data_db}_qj"
+    run_db = f"{data_db}_run"
+    if not (QUEUE_JOB_ADDONS / "queue_job" / "__manifest__.py").exists():
+        results["queue_job"] = [{"missing": "queue_job not installed: run make setup"}]
+        return
+    print("==> queue_job: installing debt_followup_queue_job in a copy of the data", flush=True)
+    copy_db(options, data_db, bridge_db)
+    run_odoo(conf, bridge_db, "-i", "debt_followup_queue_job")
+    results["queue_job"] = []
+    results["queue_job_server"] = []
+    for runners in (1, 2):
+        print(f"==> queue_job: first daily run, {runners} job runner process(es)", flush=True)
+        copy_db(options, bridge_db, run_db)
+        enqueue = run_worker(conf, run_db, "queue_enqueue", {})
+        if "missing" in enqueue:
+            results["queue_job"].append(enqueue)
+            break
+        shares, wall = run_workers_together(conf, run_db, "queue_runner", {}, runners)
+        results["queue_job"].append(
+            {
+                "runners": runners,
+                "enqueue": enqueue,
+                "shares": shares,
+                "wall": wall,
+                "check": queue_job_check(options, run_db),
+            }
+        )
+        print(
+            f"==> queue_job: first daily run, Odoo server, channel capacity {runners}", flush=True
+        )
+        copy_db(options, bridge_db, run_db)
+        served = queue_job_server(
+            conf,
+            options,
+            run_db,
+            capacity=runners,
+            port=args.queue_port,
+            enqueue=lambda: run_worker(conf, run_db, "queue_enqueue", {}),
+        )
+        results["queue_job_server"].append(
+            served | {"capacity": runners, "check": queue_job_check(options, run_db)}
+        )
+    if not args.keep:
+        drop_db(options, bridge_db)
+        drop_db(options, run_db)
+
+
+def _queue_job_rows(results):
+    rows = []
+    for result in results.get("queue_job") or []:
+        if "missing" in result:
+            rows.append(_row("queue_job", "daily run through queue_job", note=result["missing"]))
+            continue
+        runners, enqueue, check = result["runners"], result["enqueue"], result["check"]
+        shares = [s for s in result["shares"] if "run" in s]
+        rss = max(s["peak_rss_mib"] for s in shares) if shares else None
+        rows.append(
+            _row(
+                f"queue_job_enqueue_{runners}",
+                "queue_job: the scheduler's run enqueues",
+                (*enqueue["enqueue"], enqueue["peak_rss_mib"]),
+                f"{enqueue['jobs']} jobs on {QUEUE_JOB_CHANNEL}",
+            )
+        )
+        totals = (
+            (result["wall"], *(sum(s["run"][i] for s in shares) for i in (1, 2, 3)))
+            if len(shares) == runners and result["wall"] is not None
+            else None
+        )
+        rows.append(
+            _row(
+                f"queue_job_{runners}",
+                f"queue_job: jobs, {runners} controller process(es)",
+                (*totals, rss) if totals else None,
+                f"{'+'.join(str(s['jobs']) for s in shares)} jobs "
+                f"({json.dumps(check['states'])}); {check['customers_queued']} customers "
+                f"queued, {check['queued_twice']} twice; {check['acted_upon']} acted upon, "
+                f"{check['looked_at']} looked at; {check['duplicates']} duplicates",
+            )
+        )
+    for result in results.get("queue_job_server") or []:
+        capacity, check = result["capacity"], result["check"]
+        label = f"queue_job: Odoo server's job runner, capacity {capacity}"
+        if "missing" in result:
+            rows.append(_row(f"queue_job_server_{capacity}", label, note=result["missing"]))
+            continue
+        rows.append(
+            _row(
+                f"queue_job_server_{capacity}",
+                label,
+                (*result["run"], result["peak_rss_mib"]),
+                f"{result['requests']} runjob requests, {result['errors']} errors "
+                f"({json.dumps(check['states'])}); {check['customers_queued']} customers "
+                f"queued, {check['queued_twice']} twice; {check['acted_upon']} acted upon, "
+                f"{check['looked_at']} looked at; {check['duplicates']} duplicates",
+            )
+        )
+    return rows
+
+
 STEPS = {
     "scheduler": step_scheduler,
     "send": step_send,
@@ -1222,6 +1606,8 @@ STEPS = {
     "promise": step_promise,
     "oca": step_oca,
     "daily_share": step_daily_share,
+    "queue_enqueue": step_queue_enqueue,
+    "queue_runner": step_queue_runner,
 }
 
 
@@ -1452,6 +1838,7 @@ def summarize(results, runs):
             )
         )
     rows += _sending_rows(results)
+    rows += _queue_job_rows(results)
     rows += _heavy_rows(
         "promise",
         "promise check",
@@ -1526,6 +1913,9 @@ def main():
     parser.add_argument(
         "--workers", type=int, default=2, help="cron workers of the parallel daily run"
     )
+    parser.add_argument(
+        "--queue-port", type=int, default=8075, help="HTTP port of the queue_job step's server"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the last run database")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -1550,6 +1940,8 @@ def main():
         flush=True,
     )
     results = run_steps(args, steps, conf, options, data_db)
+    if "queue_job" in steps:
+        run_queue_job(args, conf, options, data_db, results)
     rows, ratio = summarize(results, args.runs)
     print()
     print_table(rows, ratio)

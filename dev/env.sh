@@ -29,6 +29,12 @@ CONF=$DEBT_CACHE/conf/odoo-$(echo "$REPO_DIR" | sha1sum | cut -c1-8).conf
 # Modules of Odoo the addon stands on: the template database has them installed
 # (payment_demo: the demo payment provider of the debtor's page, demo and tests).
 BASE_MODULES=account,account_payment,board,mail,payment_demo,phone_validation,sms
+# OCA's queue_job (PyPI, pinned in dev/requirements-queue-job.txt), for the
+# bridge debt_followup_queue_job: installed with --target into a folder of its
+# own, outside the repository, and added to the addons path. Not oca/, which
+# dev/bench.py fills with account_credit_control (one --target clobbers another).
+QUEUE_JOB_DIR=$DEBT_CACHE/oca-queue
+QUEUE_JOB_REQUIREMENTS=$REPO_DIR/dev/requirements-queue-job.txt
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
@@ -109,7 +115,7 @@ ensure_venv() {
         -r "$REPO_DIR/requirements.txt" -r "$REPO_DIR/requirements-dev.txt" \
         2> >(grep -v "^WARNING: Location" >&2)
     link_odoo_into_venv
-    "$VENV/bin/python" -c "import odoo, psycopg2, babel, phonenumbers, holidays, pytest_odoo, websocket" \
+    "$VENV/bin/python" -c "import odoo, psycopg2, babel, phonenumbers, holidays, pytest_odoo, websocket, openupgradelib" \
         || die "the virtualenv in $VENV is incomplete (see pip's output above)"
     echo "$key" >"$stamp"
 }
@@ -119,6 +125,26 @@ link_odoo_into_venv() {
     local site
     site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     echo "$ODOO_SRC" >"$site/debt_followup_odoo_src.pth"
+}
+
+ensure_queue_job() {
+    # Keyed on the pinned version: a new pin installs again, an unchanged one
+    # costs nothing.
+    local stamp key
+    stamp=$QUEUE_JOB_DIR/.debt_followup-stamp
+    key=$(sha1sum <"$QUEUE_JOB_REQUIREMENTS" | cut -c1-16)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] \
+        && [ -f "$QUEUE_JOB_DIR/odoo/addons/queue_job/__manifest__.py" ]; then
+        return
+    fi
+    say "Installing OCA queue_job into $QUEUE_JOB_DIR"
+    rm -rf "$QUEUE_JOB_DIR"
+    mkdir -p "$QUEUE_JOB_DIR"
+    "$VENV/bin/pip" install --quiet --no-deps --target "$QUEUE_JOB_DIR" \
+        -r "$QUEUE_JOB_REQUIREMENTS" 2> >(grep -v "^WARNING: Location" >&2)
+    [ -f "$QUEUE_JOB_DIR/odoo/addons/queue_job/__manifest__.py" ] \
+        || die "OCA queue_job is missing from $QUEUE_JOB_DIR (see pip's output above)"
+    echo "$key" >"$stamp"
 }
 
 pg_run() {
@@ -153,7 +179,7 @@ write_conf() {
     mkdir -p "$DEBT_CACHE/data" "$(dirname "$CONF")"
     cat >"$CONF" <<EOF
 [options]
-addons_path = $ODOO_SRC/addons,$REPO_DIR
+addons_path = $ODOO_SRC/addons,$REPO_DIR,$QUEUE_JOB_DIR/odoo/addons
 data_dir = $DEBT_CACHE/data
 db_host = 127.0.0.1
 db_port = $PGPORT
@@ -171,6 +197,7 @@ setup() {
     ensure_odoo
     ensure_venv
     link_odoo_into_venv
+    ensure_queue_job
     ensure_postgres
     write_conf
 }

@@ -60,3 +60,24 @@ class TestPotIsExported(TransactionCase):
             sorted(in_pot - exported)[:5],
             "Stale terms in debt_followup.pot: run `make i18n`.",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBridgesWithoutTerms(TransactionCase):
+    """A bridge without an i18n folder must have no term of its own: what it
+    exports (the labels of the models it extends) is debt_followup's, translated
+    in debt_followup's .po files. The day it gets a user-visible term of its
+    own, it needs its .pot and its .po files."""
+
+    def test_queue_job_bridge_exports_no_term_of_its_own(self):
+        exported = {
+            source
+            for _module, _type, _name, _res_id, source, _value, _comments in (
+                TranslationModuleReader(self.env.cr, ["debt_followup_queue_job"])
+            )
+        }
+        in_pot = {entry.msgid for entry in _pot()}
+        self.assertFalse(
+            sorted(exported - in_pot)[:5],
+            "Terms of debt_followup_queue_job: give it an i18n folder.",
+        )
