@@ -274,16 +274,18 @@ class ResPartner(models.Model):
                 ["partner_id", "last_action_date", *(field for _f, field in CASE_FIELDS)],
             )
         )
-        by_partner = {case.partner_id.id: case for case in cases}
-        values = {}
-        for partner in self:
-            case = by_partner.get(partner.commercial_partner_id.id, cases.browse())
-            values[partner.id] = {
-                "debt_case_id": case.sudo(False),
+        Case = self.env["debt.followup.case"]
+        by_partner = {
+            case.partner_id.id: {
+                "debt_case_id": Case.browse(case.id),
                 "debt_reminder_from": case.reminder_from,
                 **{fname: case[case_field] for fname, case_field in CASE_FIELDS},
             }
-        self.env["debt.followup.case"]._debt_assign_by_value(self, values)
+            for case in cases
+        }
+        no_case = dict.fromkeys(["debt_case_id", "debt_reminder_from", *dict(CASE_FIELDS)], False)
+        values = {p.id: by_partner.get(p.commercial_partner_id.id, no_case) for p in self}
+        Case._debt_assign_by_value(self, values)
 
     def _inverse_debt_case_fields(self):
         """Writing the follow-up state of a customer writes its case: collectors only."""
