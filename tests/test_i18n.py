@@ -20,6 +20,16 @@ def _pot():
     return polib.pofile(str(I18N / "debt_followup.pot"))
 
 
+def _exported_terms(env, module):
+    """The source terms Odoo's export finds for ``module``."""
+    return {
+        source
+        for _module, _type, _name, _res_id, source, _value, _comments in (
+            TranslationModuleReader(env.cr, [module])
+        )
+    }
+
+
 def test_every_pot_string_is_translated_in_each_language():
     msgids = [(entry.msgctxt, entry.msgid) for entry in _pot()]
     for lang in LANGS:
@@ -45,12 +55,7 @@ def test_translations_keep_the_placeholders():
 @tagged("post_install", "-at_install")
 class TestPotIsExported(TransactionCase):
     def test_pot_holds_every_exported_term(self):
-        exported = {
-            source
-            for _module, _type, _name, _res_id, source, _value, _comments in (
-                TranslationModuleReader(self.env.cr, ["debt_followup"])
-            )
-        }
+        exported = _exported_terms(self.env, "debt_followup")
         in_pot = {entry.msgid for entry in _pot()}
         self.assertFalse(
             sorted(exported - in_pot)[:5],
@@ -70,12 +75,7 @@ class TestBridgesWithoutTerms(TransactionCase):
     own, it needs its .pot and its .po files."""
 
     def test_queue_job_bridge_exports_no_term_of_its_own(self):
-        exported = {
-            source
-            for _module, _type, _name, _res_id, source, _value, _comments in (
-                TranslationModuleReader(self.env.cr, ["debt_followup_queue_job"])
-            )
-        }
+        exported = _exported_terms(self.env, "debt_followup_queue_job")
         in_pot = {entry.msgid for entry in _pot()}
         self.assertFalse(
             sorted(exported - in_pot)[:5],

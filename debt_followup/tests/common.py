@@ -76,3 +76,30 @@ class DebtFollowupCommon(AccountTestInvoicingCommon):
         if post:
             invoice.action_post()
         return invoice
+
+
+class DebtFollowupRunCommon(DebtFollowupCommon):
+    """The daily run and its sending job on five customers whose courtesy
+    e-mail (automatic) is due on 2026-04-20: their invoices of 300 fall due on
+    2026-04-22."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cron = cls.env.ref("debt_followup.ir_cron_debt_followup")
+        cls.send_cron = cls.env.ref("debt_followup.ir_cron_debt_followup_send")
+        cls.courtesy = cls.levels.filtered(lambda level: level.delay < 0)
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"Cliente {i}",
+                    "is_company": True,
+                    "email": f"cliente{i}@example.com",
+                    "lang": "en_US",
+                }
+                for i in range(5)
+            ]
+        )
+        cls.invoices = cls.env["account.move"]
+        for customer in cls.customers:
+            cls.invoices |= cls._create_overdue_invoice(customer, 300, "2026-04-01", "2026-04-22")

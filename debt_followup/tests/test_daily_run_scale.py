@@ -15,7 +15,7 @@ from odoo.addons.account.models.account_move import AccountMove
 from odoo.addons.debt_followup.models.debt_followup_case import DebtFollowupCase
 from odoo.addons.debt_followup.models.debt_followup_promise import DebtFollowupPromise
 
-from .common import DebtFollowupCommon
+from .common import DebtFollowupRunCommon
 
 CASE_MODULE = "odoo.addons.debt_followup.models.debt_followup_case"
 SEND_MODULE = "odoo.addons.debt_followup.models.debt_followup_send"
@@ -25,29 +25,7 @@ CRON_MODULE = "odoo.addons.base.models.ir_cron"
 
 
 @tagged("post_install", "-at_install")
-class TestDailyRunScale(DebtFollowupCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.cron = cls.env.ref("debt_followup.ir_cron_debt_followup")
-        cls.send_cron = cls.env.ref("debt_followup.ir_cron_debt_followup_send")
-        cls.courtesy = cls.levels.filtered(lambda level: level.delay < 0)
-        cls.customers = cls.env["res.partner"].create(
-            [
-                {
-                    "name": f"Cliente {i}",
-                    "is_company": True,
-                    "email": f"cliente{i}@example.com",
-                    "lang": "en_US",
-                }
-                for i in range(5)
-            ]
-        )
-        # Due in two days: the courtesy e-mail (automatic) is due.
-        cls.invoices = cls.env["account.move"]
-        for customer in cls.customers:
-            cls.invoices |= cls._create_overdue_invoice(customer, 300, "2026-04-01", "2026-04-22")
-
+class TestDailyRunScale(DebtFollowupRunCommon):
     def _reminders(self, partners):
         return self.env["mail.message"].search(
             [

@@ -12,7 +12,7 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tests import tagged
 
 from odoo.addons.debt_followup.models.debt_followup_case import DebtFollowupCase
-from odoo.addons.debt_followup.tests.common import DebtFollowupCommon
+from odoo.addons.debt_followup.tests.common import DebtFollowupRunCommon
 from odoo.addons.debt_followup_queue_job.models.debt_followup_case import ENQUEUE_PARAM
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.job import Job
@@ -28,27 +28,10 @@ class Killed(Exception):
 
 
 @tagged("post_install", "-at_install")
-class TestQueueJobBridge(DebtFollowupCommon):
+class TestQueueJobBridge(DebtFollowupRunCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cron = cls.env.ref("debt_followup.ir_cron_debt_followup")
-        cls.send_cron = cls.env.ref("debt_followup.ir_cron_debt_followup_send")
-        cls.courtesy = cls.levels.filtered(lambda level: level.delay < 0)
-        cls.customers = cls.env["res.partner"].create(
-            [
-                {
-                    "name": f"Cliente {i}",
-                    "is_company": True,
-                    "email": f"cliente{i}@example.com",
-                    "lang": "en_US",
-                }
-                for i in range(5)
-            ]
-        )
-        # Due in two days: the courtesy e-mail (automatic) is due.
-        for customer in cls.customers:
-            cls._create_overdue_invoice(customer, 300, "2026-04-01", "2026-04-22")
         # Long overdue, without e-mail: every step up to the call is due at once.
         cls.late = cls.env["res.partner"].create(
             [{"name": f"Ritardatario {i}", "is_company": True} for i in range(2)]
