@@ -1,5 +1,6 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {registry} from "@web/core/registry";
+import {openCustomersMenu} from "./debt_followup_tour_helper";
 
 /**
  * A collector (read-only accounting) opens, from the menus, an invoice that was
@@ -8,21 +9,7 @@ import {registry} from "@web/core/registry";
  */
 registry.category("web_tour.tours").add("debt_followup_collector_documents", {
     steps: () => [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button:enabled",
-            run: "click",
-        },
-        {
-            content: "Open Invoicing",
-            trigger: '.o_app[data-menu-xmlid="account.menu_finance"]',
-            run: "click",
-        },
-        {
-            content: "Open the Customers menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="account.menu_finance_receivables"]',
-            run: "click",
-        },
+        ...openCustomersMenu(),
         {
             content: "Open the invoices",
             trigger: '.o-dropdown-item[data-menu-xmlid="account.menu_action_move_out_invoice_type"]',
