@@ -352,11 +352,9 @@ class DebtFollowupPromise(models.Model):
 
     def _debt_mark_broken(self):
         self._debt_close("broken", {promise.id: promise._debt_broken_note() for promise in self})
-        # What activity_schedule does for one record, for the whole batch in one
-        # create (followers subscribed once per batch, not once per promise); the
-        # activity in the language of the user who gets it.
+        # One to-do per promise for its collector, in the collector's language,
+        # planned as the daily run plans its activities.
         todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("debt.followup.case")
         today = fields.Date.context_today(self)
         vals_list = []
         for promise in self:
@@ -365,16 +363,14 @@ class DebtFollowupPromise(models.Model):
             vals_list.append(
                 {
                     "activity_type_id": todo.id,
-                    "res_model_id": model_id,
                     "res_id": promise.case_id.id,
-                    "automated": True,
+                    "user_id": user.id,
                     "date_deadline": today,
                     "summary": in_lang.env._("Promise to pay broken"),
-                    "note": in_lang._debt_broken_note(),
-                    "user_id": user.id,
+                    "note": Markup("<p>%s</p>") % in_lang._debt_broken_note(),
                 }
             )
-        self.env["mail.activity"].sudo().create(vals_list)
+        self.env["debt.followup.case"]._debt_plan_activities(vals_list)
         self.case_id._debt_escalate_now()
 
     @api.model

@@ -102,6 +102,8 @@ class TestPromise(DebtFollowupCommon):
             lambda a: a.summary == "Promise to pay broken"
         )
         self.assertEqual(activity.user_id, self.collector)
+        # As the daily run's: the worklist shows it; nobody is subscribed by it.
+        self.assertNotIn(self.collector.partner_id, promise.case_id.message_partner_ids)
         # The next level is due now.
         self.assertEqual(self._case(self.customer_it).escalate_date, date(2026, 3, 13))
         self.assertFalse(self._case(self.customer_it).escalate_written_only)
