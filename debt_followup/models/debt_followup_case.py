@@ -1312,14 +1312,15 @@ class DebtFollowupCase(models.Model):
 
     @api.model
     def _debt_plan_activities(self, vals_list):
-        """Plan the follow-up activities of a step in one statement.
+        """Plan follow-up activities on cases in one statement (the daily run's
+        steps, the promise check's broken promises).
 
         What ``mail.activity.create`` stores, without what it does for an
         activity planned by hand: no e-mail nor bus notification to the
         assignee, who is not subscribed to the case either (the collector's
         worklist shows the activities; a case's followers are chosen on purpose,
         see :meth:`write`). ``note`` must be ``Markup`` built from escaped
-        values (:meth:`_debt_followup_note`).
+        values (:meth:`_debt_followup_note`, ``Markup("<p>%s</p>") % text``).
 
         :param vals_list: dicts of ``activity_type_id``, ``res_id`` (a case),
             ``user_id``, ``date_deadline``, ``summary`` and ``note``
